@@ -1,0 +1,5 @@
+"""Entry point for `python -m digits`."""
+
+from digits.commands.app import main
+
+main()

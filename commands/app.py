@@ -1,0 +1,42 @@
+"""The `digits` command: the root Typer app and its sub-apps, and the console-script entry point."""
+
+from typing import Optional
+
+import typer
+
+import digits
+from digits.commands import data, runs, tasks, train
+from digits.commands.common import DEBUG_ENV, Settings
+
+app = typer.Typer(
+    name="digits",
+    help="A terminal lab for training small numpy neural networks on handwritten digits.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(train.app, name="train", help="Train a task: live progress, or NDJSON events with --json.")
+app.add_typer(tasks.app, name="tasks", help="List the tasks (experiments) digits can run.")
+app.add_typer(runs.app, name="runs", help="List saved runs.")
+app.add_typer(data.app, name="data", help="Inspect the dataset in use.")
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"digits {digits.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: bool = typer.Option(False, "--debug", help=f"Show full tracebacks (or set {DEBUG_ENV}=1)."),
+    version: Optional[bool] = typer.Option(None, "--version", callback=show_version, is_eager=True,
+                                           help="Print the version and exit."),
+) -> None:
+    """digits: watch famous neural-network results happen on MNIST, in numpy, in your terminal."""
+    Settings.debug = debug
+
+
+def main() -> None:
+    app(prog_name="digits")

@@ -1,0 +1,101 @@
+"""Shared CLI plumbing: the stderr console, error reporting, and Ctrl-C handling."""
+
+import contextlib
+import json
+import math
+import os
+import signal
+import sys
+import threading
+
+import typer
+from rich.console import Console
+
+from digits.core.errors import DigitsError
+
+DEBUG_ENV = "DIGITS_DEBUG"
+
+
+class Settings:
+    """Per-invocation switches set by the root callback."""
+
+    debug = False
+
+
+def err_console() -> Console:
+    """Human text goes to stderr so stdout stays clean for --json; Rich honours NO_COLOR itself."""
+    return Console(stderr=True, highlight=False)
+
+
+def debug_enabled() -> bool:
+    return Settings.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def clean(value):
+    """JSON-safe copy: non-finite floats become null, tuples lists."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def print_json(obj) -> None:
+    """One JSON object as one line on stdout, flushed (NDJSON)."""
+    sys.stdout.write(json.dumps(clean(obj), allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+def fail(exc: DigitsError, as_json: bool = False) -> typer.Exit:
+    """Report a DigitsError as one line (and an error event with --json); return the Exit to raise."""
+    if debug_enabled():
+        raise exc
+    if as_json:
+        with contextlib.suppress(BrokenPipeError):
+            from digits.core.events import Error
+            print_json(Error(str(exc)).to_dict())
+    err_console().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(exc.exit_code)
+
+
+@contextlib.contextmanager
+def errors_reported(as_json: bool = False):
+    """Turn DigitsError into a one-line message and its exit status."""
+    try:
+        yield
+    except DigitsError as exc:
+        raise fail(exc, as_json) from None
+
+
+def silence_stdout() -> None:
+    """After the reader of our stdout went away: point stdout at /dev/null so exit is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+class StopFlag:
+    """Ctrl-C sets the flag (the run stops at the next batch); a second Ctrl-C aborts at once."""
+
+    def __init__(self):
+        self.event = threading.Event()
+        self._previous = None
+
+    def __call__(self) -> bool:
+        return self.event.is_set()
+
+    def _handle(self, signum, frame):
+        if self.event.is_set():
+            raise KeyboardInterrupt
+        self.event.set()
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False

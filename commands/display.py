@@ -1,0 +1,131 @@
+"""The Rich consumer of a run's event stream: live per-phase progress, then results and digits.
+
+On a terminal it shows a progress bar per phase; when stderr is not a terminal it prints one line
+per epoch instead (no animation in logs). Everything goes to the stderr console.
+"""
+
+from rich.columns import Columns
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from digits.core import events as ev
+from digits.core.render import ascii_art
+
+
+def fmt_metric(name: str, value) -> str:
+    if isinstance(value, float) and ("accuracy" in name or "error" in name):
+        return f"{value:.2%}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def digit_panel(image, label: int, prediction: int) -> Panel:
+    ok = label == prediction
+    mark = "[green]✓[/]" if ok else "[red]✗[/]"
+    art = Text("\n".join(ascii_art(image, crop=4)))
+    return Panel(art, title=f"True: {label}, Predicted: {prediction} {mark}", expand=False,
+                 border_style="green" if ok else "red")
+
+
+class RichDisplay:
+    """Feed it events with `handle`; use as a context manager around the run."""
+
+    def __init__(self, console: Console, quiet: bool = False):
+        self.console, self.quiet = console, quiet
+        self.live = console.is_terminal and not quiet
+        self.progress = Progress(
+            TextColumn("[bold]{task.description:<10}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("epoch {task.fields[epoch]}"),
+            TextColumn("loss {task.fields[loss]}"),
+            TextColumn("acc {task.fields[acc]}"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not self.live,
+        )
+        self.phases: dict[str, int] = {}
+        self.steps: dict[str, int] = {}
+        self.phase_metrics: dict[str, dict] = {}
+        self.examples: list[ev.Examples] = []
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+        return False
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(text, highlight=False)
+
+    def handle(self, event: ev.Event) -> None:
+        handler = getattr(self, f"on_{event.name}", None)
+        if handler:
+            handler(event)
+
+    def on_run_started(self, e: ev.RunStarted) -> None:
+        self.say(f"[bold]digits[/] · task [cyan]{e.task}[/] · run {e.run_id}")
+
+    def on_phase_started(self, e: ev.PhaseStarted) -> None:
+        self.steps[e.phase] = e.steps_per_epoch
+        self.phases[e.phase] = self.progress.add_task(
+            e.phase, total=e.epochs * e.steps_per_epoch, epoch=f"0/{e.epochs}", loss="-", acc="-", rate="")
+        self.say(f"[dim]{e.phase}: {e.model}, {e.samples_per_epoch:,} samples × {e.epochs} epochs[/]")
+
+    def on_progress(self, e: ev.Progress) -> None:
+        self.progress.update(self.phases[e.phase], completed=(e.epoch - 1) * e.steps + e.step,
+                             epoch=f"{e.epoch}/{e.epochs}", loss=f"{e.loss:.4f}")
+
+    def on_epoch_finished(self, e: ev.EpochFinished) -> None:
+        acc = "-" if e.test_accuracy is None else f"{e.test_accuracy:.2%}"
+        rate = f"{e.samples_per_second:,.0f}/s"
+        self.progress.update(self.phases[e.phase], completed=e.epoch * self.steps[e.phase],
+                             epoch=f"{e.epoch}/{e.epochs}", loss=f"{e.train_loss:.4f}", acc=acc, rate=rate)
+        if not self.live:
+            self.say(f"{e.phase} epoch {e.epoch}/{e.epochs}  loss {e.train_loss:.4f}  test acc {acc}  "
+                     f"{rate}  {e.seconds:.1f}s")
+
+    def on_phase_finished(self, e: ev.PhaseFinished) -> None:
+        self.phase_metrics[e.phase] = e.metrics
+
+    def on_examples(self, e: ev.Examples) -> None:
+        self.examples.append(e)
+
+    def on_run_finished(self, e: ev.RunFinished) -> None:
+        self.progress.stop()
+        if self.quiet:
+            acc = e.metrics.get("test_accuracy")
+            self.console.print(f"{e.task}: test accuracy {acc:.2%}" if acc is not None else f"{e.task}: done")
+            return
+        table = Table(title=f"{e.task} results", title_justify="left")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for name, value in e.metrics.items():
+            table.add_row(name, fmt_metric(name, value))
+        self.console.print(table)
+        for example in self.examples:
+            panels = [digit_panel(img, lab, pred) for img, lab, pred in
+                      zip(example.images, example.labels, example.predictions)]
+            self.console.print(Group(Text(f"test digits ({example.model})", style="bold"), Columns(panels)))
+        where = f"saved in {e.run_dir}" if e.run_dir else "not saved"
+        self.say(f"finished in {e.seconds:.1f}s · {where}")
+
+    def on_run_interrupted(self, e: ev.RunInterrupted) -> None:
+        self.progress.stop()
+        spot = f"phase {e.phase}, epoch {e.epoch}, step {e.step}" if e.phase else "before training"
+        where = f"; run marked interrupted in {e.run_dir}" if e.run_dir else ""
+        self.console.print(f"[yellow]interrupted[/] at {spot} after {e.seconds:.1f}s{where}", highlight=False)
+
+    def on_error(self, e: ev.Error) -> None:
+        self.progress.stop()
+        self.console.print(f"[bold red]error:[/] {e.message}", highlight=False)

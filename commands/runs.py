@@ -1,0 +1,49 @@
+"""`digits runs`: the saved runs, newest last."""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from digits.core import paths
+from digits.core.runs import list_runs
+from digits.commands.common import err_console, print_json
+
+app = typer.Typer(subcommand_metavar="", rich_markup_mode=None)
+
+STATUS_STYLE = {"finished": "green", "interrupted": "yellow", "failed": "red", "abandoned": "red"}
+
+
+@app.callback(invoke_without_command=True)
+def runs(
+    runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", help="Runs directory (default $DIGITS_HOME/runs "
+                                            "or the user data dir)."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per run on stdout."),
+) -> None:
+    """List saved runs with their status and headline metric."""
+    root = runs_dir or paths.runs_root()
+    found = list_runs(root)
+    if json_out:
+        for info in found:
+            print_json({k: info.get(k) for k in ("run_id", "task", "status", "started", "seconds", "metrics",
+                                                 "config", "path")})
+        return
+    console = err_console()
+    if not found:
+        console.print(f"no runs in {root} yet; start one with `digits train --task baseline`")
+        return
+    table = Table(title=f"runs in {root}", title_justify="left")
+    for column in ("run", "task", "status", "started", "seconds", "test accuracy"):
+        table.add_column(column, justify="right" if column in ("seconds", "test accuracy") else "left")
+    for info in found:
+        acc = info.get("metrics", {}).get("test_accuracy")
+        status = info.get("status", "?")
+        table.add_row(
+            info["run_id"], info.get("task", "?"), f"[{STATUS_STYLE.get(status, 'default')}]{status}[/]",
+            datetime.fromtimestamp(info.get("started") or 0).strftime("%Y-%m-%d %H:%M"),
+            f"{info['seconds']:.1f}" if info.get("seconds") is not None else "-",
+            f"{acc:.2%}" if isinstance(acc, (int, float)) else "-",
+        )
+    console.print(table)

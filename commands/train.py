@@ -1,0 +1,159 @@
+"""`digits train`: run a task, showing live progress (Rich) or printing NDJSON events (--json).
+
+The task options are generated from every registered task's config dataclass, so a new task's
+options appear here without editing this module. Options left unset take the task's default.
+"""
+
+import inspect
+from dataclasses import fields
+from pathlib import Path
+from typing import Literal, Optional
+
+import typer
+
+from digits.core import paths
+from digits.core.config import field_types, flag, is_int_tuple, parse_int_list
+from digits.core.dataset import load_dataset
+from digits.core.errors import ConfigError
+from digits.core.events import Error, RunFinished, RunInterrupted
+from digits.core.runner import execute
+from digits.core.tasks import TASKS
+from digits.commands.common import StopFlag, err_console, errors_reported, print_json, silence_stdout
+from digits.commands.display import RichDisplay
+
+app = typer.Typer(subcommand_metavar="", rich_markup_mode=None)
+
+FRONT_END_OPTIONS = ("task", "json_out", "quiet", "runs_dir", "data_dir", "no_save")
+
+
+def task_default(task_cls, name):
+    """A field's effective default for a task: its default preset's value, else the field default."""
+    config = task_cls.Config
+    preset = config.default_of("preset") if "preset" in {f.name for f in fields(config)} else None
+    if preset is not None and name in config.presets.get(preset, {}):
+        return config.presets[preset][name]
+    return config.default_of(name)
+
+
+def show(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def option_table() -> dict[str, dict]:
+    """name -> {type, meta, defaults: {task: default}} over every registered task."""
+    table: dict[str, dict] = {}
+    for task_name, task_cls in sorted(TASKS.items()):
+        types = field_types(task_cls.Config)
+        for f in fields(task_cls.Config):
+            entry = table.setdefault(f.name, {"type": types[f.name], "meta": f.metadata, "defaults": {}})
+            if entry["type"] != types[f.name]:
+                raise TypeError(f"option {f.name} has different types in different tasks")
+            entry["defaults"][task_name] = task_default(task_cls, f.name)
+    return table
+
+
+def help_text(entry: dict) -> str:
+    defaults = entry["defaults"]
+    values = {show(v) for v in defaults.values()}
+    if len(defaults) == len(TASKS) and len(values) == 1:
+        suffix = f"(default {values.pop()})"
+    else:
+        suffix = "(default " + "; ".join(f"{t}: {show(v)}" for t, v in defaults.items()) + ")"
+    return f"{entry['meta']['help']} {suffix}"
+
+
+def cli_parameter(name: str, entry: dict) -> inspect.Parameter:
+    tp, meta = entry["type"], entry["meta"]
+    kwargs = {"help": help_text(entry), "show_default": False}
+    decls = [flag(name)]
+    if meta.get("choices"):
+        annotation = Optional[Literal[tuple(meta["choices"])]]
+    elif is_int_tuple(tp):
+        annotation = Optional[str]
+        kwargs["metavar"] = meta.get("metavar") or "SIZES"
+    elif tp is bool:
+        annotation = Optional[bool]
+        decls = [f"{flag(name)}/--no-{flag(name)[2:]}"]
+    else:
+        annotation = Optional[tp]
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                             default=typer.Option(None, *decls, **kwargs), annotation=annotation)
+
+
+def front_end_parameters() -> list[inspect.Parameter]:
+    def param(name, annotation, option):
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+
+    tasks = tuple(sorted(TASKS))
+    return [
+        param("task", Literal[tasks], typer.Option("baseline", "--task", "-t", help="Which experiment to run "
+                                                   "(see `digits tasks`).")),
+        param("json_out", bool, typer.Option(False, "--json", help="Print NDJSON events on stdout, nothing else.")),
+        param("quiet", bool, typer.Option(False, "--quiet", "-q", help="No progress; print only the result.")),
+        param("runs_dir", Optional[Path], typer.Option(None, "--runs-dir", help="Where runs are saved "
+                                                       "(default $DIGITS_HOME/runs or the user data dir).")),
+        param("data_dir", Optional[Path], typer.Option(None, "--data-dir", help="Directory of MNIST-layout IDX "
+                                                       "files (default $DIGITS_DATA_DIR or the bundled MNIST).")),
+        param("no_save", bool, typer.Option(False, "--no-save", help="Do not write a run directory.")),
+    ]
+
+
+def config_overrides(task_name: str, given: dict) -> dict:
+    """The options the user set, checked against the chosen task, tuples parsed."""
+    config = TASKS[task_name].Config
+    names = {f.name for f in fields(config)}
+    unset = {k: v for k, v in given.items() if v is not None}
+    foreign = sorted(flag(k) for k in unset if k not in names)
+    if foreign:
+        raise ConfigError(f"{', '.join(foreign)} does not apply to --task {task_name} "
+                          f"(its options: {', '.join(flag(n) for n in sorted(names))})")
+    types = field_types(config)
+    return {k: parse_int_list(v, k) if is_int_tuple(types[k]) else v for k, v in unset.items()}
+
+
+def exit_code(last_event) -> int:
+    if isinstance(last_event, RunFinished):
+        return 0
+    if isinstance(last_event, RunInterrupted):
+        return 130
+    return 1
+
+
+def train(**options) -> None:
+    """Train a task; live progress on a terminal, NDJSON events with --json."""
+    front = {k: options.pop(k) for k in FRONT_END_OPTIONS}
+    as_json, console = front["json_out"], err_console()
+    with errors_reported(as_json):
+        task_name = front["task"]
+        config = TASKS[task_name].Config.build(config_overrides(task_name, options))
+        dataset = load_dataset(front["data_dir"])
+        runs_root = None if front["no_save"] else (front["runs_dir"] or paths.runs_root())
+        with StopFlag() as stop:
+            stream = execute(task_name, config, dataset, runs_root, should_stop=stop)
+            last = None
+            if as_json:
+                try:
+                    for last in stream:
+                        print_json(last.to_dict())
+                except BrokenPipeError:
+                    stream.close()
+                    silence_stdout()
+                    raise typer.Exit(141) from None
+                if isinstance(last, Error):
+                    console.print(f"[bold red]error:[/] {last.message}", highlight=False)
+            else:
+                with RichDisplay(console, quiet=front["quiet"]) as display:
+                    for last in stream:
+                        display.handle(last)
+    raise typer.Exit(exit_code(last))
+
+
+def build_signature() -> inspect.Signature:
+    table = option_table()
+    task_params = [cli_parameter(name, entry) for name, entry in table.items()]
+    return inspect.Signature(front_end_parameters() + task_params)
+
+
+train.__signature__ = build_signature()
+train.__annotations__ = {p.name: p.annotation for p in train.__signature__.parameters.values()}
+app.callback(invoke_without_command=True)(train)

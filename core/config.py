@@ -1,0 +1,134 @@
+"""Task configurations: dataclasses of plain values whose fields carry their own option metadata.
+
+The CLI builds `digits train` options from these fields and the TUI will build its form from
+them, so both validate input the same way (`parse_value`, `validate`).
+"""
+
+import math
+import typing
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+from digits.core.errors import ConfigError
+
+
+def option(default, help: str, choices: tuple | None = None, min: float | None = None,
+           positive: bool = False, metavar: str | None = None):
+    """A config field with the metadata the front-ends need."""
+    meta = {"help": help, "choices": tuple(choices) if choices else None, "min": min,
+            "positive": positive, "metavar": metavar}
+    return field(default=default, metadata=meta)
+
+
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def field_types(cls) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def is_int_tuple(tp) -> bool:
+    return typing.get_origin(tp) is tuple and typing.get_args(tp)[:1] == (int,)
+
+
+def parse_int_list(text: str, name: str = "value") -> tuple[int, ...]:
+    """'256,256' (or '256 256', '256x256') -> (256, 256)."""
+    parts = [p for p in str(text).replace("x", ",").replace(" ", ",").split(",") if p]
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ConfigError(f"{flag(name)} takes comma-separated whole numbers like 256,256 (got {text!r})") from None
+    if not values or any(v <= 0 for v in values):
+        raise ConfigError(f"{flag(name)} needs one or more positive sizes like 256,256 (got {text!r})")
+    return values
+
+
+def parse_value(cls, name: str, text: str):
+    """Turn user text into the field's type (used by forms; the CLI parses most types itself)."""
+    tp = field_types(cls)[name]
+    if is_int_tuple(tp):
+        return parse_int_list(text, name)
+    if tp is bool:
+        return str(text).lower() in ("1", "true", "yes", "on")
+    try:
+        return tp(text)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{flag(name)} expects {tp.__name__} (got {text!r})") from None
+
+
+@dataclass
+class TrainConfig:
+    """Options shared by every task."""
+
+    epochs: int = option(5, "Training epochs.", min=1)
+    batch_size: int = option(128, "Mini-batch size.", min=1)
+    lr: float = option(1e-3, "Learning rate.", positive=True)
+    seed: int = option(0, "Seed for every random stream (init, shuffling, noise).", min=0)
+    train_size: int = option(0, "Train on a random subset of this many images (0 = all).", min=0)
+
+    presets: ClassVar[dict[str, dict]] = {}
+
+    def validate(self) -> None:
+        """Raise ConfigError naming the first invalid option."""
+        types = field_types(type(self))
+        for f in fields(self):
+            value, meta, name = getattr(self, f.name), f.metadata, flag(f.name)
+            if meta.get("choices") and value not in meta["choices"]:
+                raise ConfigError(f"{name} must be one of {', '.join(map(str, meta['choices']))} (got {value!r})")
+            if types[f.name] in (int, float) and not isinstance(value, bool):
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise ConfigError(f"{name} must be a finite number (got {value})")
+                if meta.get("positive") and not value > 0:
+                    raise ConfigError(f"{name} must be greater than 0 (got {value:g})")
+                if meta.get("min") is not None and value < meta["min"]:
+                    raise ConfigError(f"{name} must be at least {meta['min']:g} (got {value:g})")
+            if is_int_tuple(types[f.name]) and (not value or any(v <= 0 for v in value)):
+                raise ConfigError(f"{name} needs one or more positive sizes (got {value!r})")
+
+    def validate_data(self, train_count: int) -> None:
+        """Checks that need the dataset's size."""
+        n = self.train_count(train_count)
+        if self.train_size > train_count:
+            raise ConfigError(f"--train-size {self.train_size} is larger than the {train_count} training images")
+        if self.batch_size > n:
+            raise ConfigError(f"--batch-size {self.batch_size} is larger than the {n} training images; "
+                              "use a smaller batch")
+
+    def train_count(self, available: int) -> int:
+        return self.train_size or available
+
+    def to_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def build(cls, overrides: dict | None = None) -> "TrainConfig":
+        """Defaults, then the chosen preset's values, then the user's explicit options; validated."""
+        overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        names = {f.name for f in fields(cls)}
+        unknown = set(overrides) - names
+        if unknown:
+            raise ConfigError(f"{', '.join(sorted(flag(u) for u in unknown))} does not apply to this task")
+        values = {}
+        preset = overrides.get("preset", cls.default_of("preset")) if "preset" in names else None
+        if preset is not None:
+            if preset not in cls.presets:
+                raise ConfigError(f"--preset must be one of {', '.join(cls.presets)} (got {preset!r})")
+            values.update(cls.presets[preset])
+        values.update(overrides)
+        types = field_types(cls)
+        for key, value in values.items():
+            if is_int_tuple(types[key]) and isinstance(value, (str, int)):
+                values[key] = parse_int_list(str(value), key)
+            elif is_int_tuple(types[key]):
+                values[key] = tuple(value)
+        config = cls(**values)
+        config.validate()
+        return config
+
+    @classmethod
+    def default_of(cls, name: str):
+        for f in fields(cls):
+            if f.name == name:
+                return f.default if f.default is not MISSING else f.default_factory()
+        raise KeyError(name)

@@ -1,0 +1,158 @@
+"""Loading MNIST-layout datasets: the bundled MNIST (checksum-verified) or a directory of IDX files.
+
+Decoded arrays are cached as .npy files in the user cache dir, so the second load skips gzip.
+The official MD5 of each file is recomputed from the cached array (header + payload) on every
+load, so the reported checksum status is always true of the data actually in use.
+"""
+
+import hashlib
+import importlib.resources
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from digits.core import idx, paths
+from digits.core.atomic import atomic_open
+from digits.core.errors import DataError
+
+FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+MNIST_MD5 = {
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train and test images (uint8, N×H×W) and labels (uint8, N), plus where they came from."""
+
+    source: str
+    bundled: bool
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    checksums: dict[str, str] = field(default_factory=dict)  # file -> "ok" | "mismatch" | "unknown"
+
+    @property
+    def num_classes(self) -> int:
+        return int(max(self.train_labels.max(), self.test_labels.max())) + 1
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        return tuple(self.train_images.shape[1:])
+
+    @property
+    def name(self) -> str:
+        return "MNIST (bundled)" if self.bundled else self.source
+
+
+def bundled_dir() -> Path:
+    """The directory of the MNIST files shipped inside the package."""
+    return Path(str(importlib.resources.files("digits.assets.mnist")))
+
+
+def resolve_dir(data_dir: str | os.PathLike | None) -> tuple[Path, bool]:
+    """The directory to load from (argument, then $DIGITS_DATA_DIR, then bundled) and whether bundled."""
+    chosen = data_dir if data_dir not in (None, "") else os.environ.get("DIGITS_DATA_DIR") or None
+    if chosen is None:
+        return bundled_dir(), True
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise DataError(f"{path}: data directory not found (give --data-dir a directory of IDX files)")
+    return path, False
+
+
+def find_file(directory: Path, stem: str) -> Path:
+    """`stem` or `stem.gz` inside `directory`."""
+    for candidate in (directory / f"{stem}.gz", directory / stem):
+        if candidate.is_file():
+            return candidate
+    raise DataError(f"{directory / stem}[.gz]: file not found (expected the four MNIST-layout IDX files)")
+
+
+def official_md5(array: np.ndarray) -> str:
+    """MD5 of the IDX bytes this array was decoded from (header + payload)."""
+    digest = hashlib.md5(idx.header(array))
+    digest.update(np.ascontiguousarray(array, dtype=idx.file_dtype(array)).data)
+    return digest.hexdigest()
+
+
+def cache_path(path: Path) -> Path:
+    """Cache file for a source file, keyed by its resolved path, size and mtime."""
+    stat = path.stat()
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()
+    return paths.cache_dir() / "idx" / f"{hashlib.sha256(key).hexdigest()[:24]}.npy"
+
+
+def read_cached(path: Path, use_cache: bool) -> np.ndarray:
+    """Decode an IDX file, through the .npy cache when allowed."""
+    cached = cache_path(path) if use_cache else None
+    if cached is not None and cached.is_file():
+        try:
+            return np.load(cached, allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            pass  # a damaged cache entry is simply rebuilt below
+    array = idx.read(path)
+    if cached is not None:
+        try:
+            with atomic_open(cached, "wb") as handle:
+                np.save(handle, array, allow_pickle=False)
+        except OSError:
+            pass  # an unwritable cache only costs speed
+    return array
+
+
+def validate(arrays: dict[str, np.ndarray], directory: Path) -> None:
+    """Check shapes and counts across the four files."""
+    for key, array in arrays.items():
+        want = 3 if key.endswith("images") else 1
+        if array.ndim != want or array.dtype != np.uint8:
+            raise DataError(
+                f"{directory / FILES[key]}: expected {want}-d uint8 data, found {array.ndim}-d {array.dtype}"
+            )
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        if len(images) != len(labels):
+            raise DataError(
+                f"{directory / FILES[f'{split}_labels']}: label/image count mismatch "
+                f"({len(labels)} labels for {len(images)} images)"
+            )
+        if len(images) == 0:
+            raise DataError(f"{directory / FILES[f'{split}_images']}: holds no images")
+    if arrays["train_images"].shape[1:] != arrays["test_images"].shape[1:]:
+        raise DataError(
+            f"{directory}: train images are {arrays['train_images'].shape[1:]} but test images are "
+            f"{arrays['test_images'].shape[1:]}"
+        )
+
+
+def load_dataset(data_dir: str | os.PathLike | None = None, use_cache: bool = True) -> Dataset:
+    """Load the bundled MNIST (verified against the official MD5s) or an MNIST-layout directory."""
+    directory, bundled = resolve_dir(data_dir)
+    arrays, checksums = {}, {}
+    for key, stem in FILES.items():
+        path = find_file(directory, stem)
+        array = read_cached(path, use_cache)
+        digest = official_md5(array)
+        if digest == MNIST_MD5[stem]:
+            checksums[stem] = "ok"
+        elif bundled:
+            raise DataError(
+                f"{path}: checksum mismatch (MD5 {digest}, expected {MNIST_MD5[stem]}); "
+                "the bundled data is damaged, reinstall digits"
+            )
+        else:
+            checksums[stem] = "differs from MNIST"
+        arrays[key] = array
+    validate(arrays, directory)
+    return Dataset(source=str(directory), bundled=bundled, checksums=checksums, **arrays)

@@ -1,0 +1,118 @@
+"""Typed events a run emits. The Rich display, the NDJSON printer and the TUI all consume them.
+
+`to_dict()` gives the NDJSON form: `event` and `time` first, then the fields. Keys may be added
+over time, never renamed; SCHEMA is bumped on any incompatible change.
+"""
+
+import time as _time
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
+
+SCHEMA = 1
+
+
+@dataclass
+class Event:
+    name: ClassVar[str] = "event"
+    time: float = field(default_factory=_time.time, kw_only=True)
+
+    def to_dict(self) -> dict:
+        out = {"event": self.name, "time": round(self.time, 6)}
+        for f in fields(self):
+            if f.name != "time":
+                out[f.name] = getattr(self, f.name)
+        return out
+
+
+@dataclass
+class RunStarted(Event):
+    name: ClassVar[str] = "run_started"
+    task: str
+    run_id: str
+    config: dict
+    run_dir: str | None
+    schema: int = SCHEMA
+
+
+@dataclass
+class PhaseStarted(Event):
+    name: ClassVar[str] = "phase_started"
+    phase: str
+    epochs: int
+    steps_per_epoch: int
+    samples_per_epoch: int
+    model: str = ""
+
+
+@dataclass
+class Progress(Event):
+    """Within-epoch progress, throttled (a few per second); not written to the run's log."""
+
+    name: ClassVar[str] = "progress"
+    phase: str
+    epoch: int
+    epochs: int
+    step: int
+    steps: int
+    loss: float
+
+
+@dataclass
+class EpochFinished(Event):
+    name: ClassVar[str] = "epoch_finished"
+    phase: str
+    epoch: int
+    epochs: int
+    train_loss: float
+    test_accuracy: float | None
+    seconds: float
+    samples_per_second: float
+    lr: float
+    metrics: dict = field(default_factory=dict)
+
+
+@dataclass
+class PhaseFinished(Event):
+    name: ClassVar[str] = "phase_finished"
+    phase: str
+    metrics: dict
+
+
+@dataclass
+class Examples(Event):
+    """A few test digits with a model's predictions, for front-ends to draw."""
+
+    name: ClassVar[str] = "examples"
+    model: str
+    indices: list[int]
+    labels: list[int]
+    predictions: list[int]
+    images: list[list[list[int]]]
+
+
+@dataclass
+class RunFinished(Event):
+    name: ClassVar[str] = "run_finished"
+    task: str
+    run_id: str
+    run_dir: str | None
+    seconds: float
+    metrics: dict
+
+
+@dataclass
+class RunInterrupted(Event):
+    name: ClassVar[str] = "run_interrupted"
+    task: str
+    run_id: str
+    run_dir: str | None
+    seconds: float
+    phase: str | None
+    epoch: int | None
+    step: int | None
+
+
+@dataclass
+class Error(Event):
+    name: ClassVar[str] = "error"
+    message: str

@@ -1,0 +1,142 @@
+"""Networks as a stack of layers with explicit forward and backward passes.
+
+A layer owns its parameters and their gradient buffers (same order), caches what its backward
+pass needs during a training forward pass, and describes itself as a plain dict (`spec`) so that
+saved networks can be rebuilt. `Network` chains layers and exposes flat lists of params/grads
+for the optimizers.
+"""
+
+import numpy as np
+
+from digits.core.activations import ACTIVATIONS
+from digits.core.init import BIAS_INITS, WEIGHT_INITS
+
+
+class Dense:
+    """y = activation(x @ W + b), with W stored (fan_in, fan_out)."""
+
+    kind = "dense"
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, activation: str = "identity"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}; choose from {', '.join(ACTIVATIONS)}")
+        self.W, self.b, self.activation = W, b, activation
+        self._act, self._act_backward = ACTIVATIONS[activation]
+        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
+        self._x = self._y = None
+
+    @classmethod
+    def create(cls, rng, fan_in, fan_out, activation, weight_init, bias_init, dtype=np.float32):
+        W = WEIGHT_INITS[weight_init](rng, fan_in, fan_out, dtype)
+        b = BIAS_INITS[bias_init](rng, fan_in, fan_out, dtype)
+        return cls(W, b, activation)
+
+    @property
+    def params(self):
+        return [self.W, self.b]
+
+    @property
+    def grads(self):
+        return [self.dW, self.db]
+
+    @property
+    def spec(self) -> dict:
+        return {"type": self.kind, "in": self.W.shape[0], "out": self.W.shape[1], "activation": self.activation}
+
+    def forward(self, x, train=False):
+        y = self._act(np.add(x @ self.W, self.b))
+        if train:
+            self._x, self._y = x, y
+        return y
+
+    def backward(self, grad, need_input_grad=True):
+        """Fill dW, db from dL/dy; return dL/dx. `grad` may be overwritten."""
+        g = self._act_backward(grad, self._y)
+        np.matmul(self._x.T, g, out=self.dW)
+        np.sum(g, axis=0, out=self.db)
+        return g @ self.W.T if need_input_grad else None
+
+
+LAYER_TYPES = {"dense": Dense}
+
+
+class Network:
+    """A sequence of layers; the last layer's output are the logits."""
+
+    def __init__(self, layers):
+        self.layers = list(layers)
+
+    @classmethod
+    def mlp(cls, sizes, activation="relu", rng=None, weight_init="he_uniform", bias_init="zeros",
+            output_activation="identity", dtype=np.float32):
+        """An MLP with `sizes` = [inputs, hidden..., outputs]; hidden layers use `activation`."""
+        rng = rng if rng is not None else np.random.default_rng(0)
+        layers = []
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            last = i == len(sizes) - 2
+            act = output_activation if last else activation
+            layers.append(Dense.create(rng, fan_in, fan_out, act, weight_init, bias_init, dtype))
+        return cls(layers)
+
+    @property
+    def params(self):
+        return [p for layer in self.layers for p in layer.params]
+
+    @property
+    def grads(self):
+        return [g for layer in self.layers for g in layer.grads]
+
+    @property
+    def spec(self) -> list[dict]:
+        return [layer.spec for layer in self.layers]
+
+    @property
+    def sizes(self) -> list[int]:
+        return [self.layers[0].spec["in"]] + [layer.spec["out"] for layer in self.layers]
+
+    @property
+    def num_params(self) -> int:
+        return sum(p.size for p in self.params)
+
+    @property
+    def dtype(self):
+        return self.params[0].dtype
+
+    def describe(self) -> str:
+        acts = {layer.spec.get("activation") for layer in self.layers[:-1]}
+        return "-".join(str(s) for s in self.sizes) + (f" {'/'.join(sorted(acts))}" if acts else "")
+
+    def forward(self, x, train=False):
+        for layer in self.layers:
+            x = layer.forward(x, train)
+        return x
+
+    def backward(self, grad):
+        """Backpropagate dL/dlogits through every layer, filling each layer's gradients."""
+        for i in range(len(self.layers) - 1, -1, -1):
+            grad = self.layers[i].backward(grad, need_input_grad=i > 0)
+
+    def predict_logits(self, x, batch_size=2000):
+        """Logits for many inputs, in chunks to bound memory."""
+        return np.concatenate([self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+
+    def clone(self) -> "Network":
+        """An independent copy with the exact same weights (e.g. a teacher's initial weights)."""
+        return self.from_arrays(self.spec, self.state())
+
+    def state(self) -> dict[str, np.ndarray]:
+        """Parameters by name, e.g. layers.0.W (copies)."""
+        out = {}
+        for i, layer in enumerate(self.layers):
+            for name, p in zip(("W", "b"), layer.params):
+                out[f"layers.{i}.{name}"] = p.copy()
+        return out
+
+    @classmethod
+    def from_arrays(cls, spec: list[dict], arrays: dict[str, np.ndarray]) -> "Network":
+        layers = []
+        for i, layer_spec in enumerate(spec):
+            layer_cls = LAYER_TYPES[layer_spec["type"]]
+            layers.append(layer_cls(arrays[f"layers.{i}.W"].copy(), arrays[f"layers.{i}.b"].copy(),
+                                    layer_spec.get("activation", "identity")))
+        return cls(layers)

@@ -1,0 +1,87 @@
+"""Saving and loading networks: `<name>.npz` (arrays only) beside `<name>.json` (architecture).
+
+Both files are written atomically. Loading never unpickles, and checks that the JSON is ours,
+that every array is present with the shape the architecture implies, and nothing else.
+"""
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from digits.core.atomic import atomic_open, write_json
+from digits.core.errors import ModelFileError
+from digits.core.network import LAYER_TYPES, Network
+
+FORMAT = "digits-network"
+VERSION = 1
+
+
+def save_network(path: Path, net: Network, meta: dict | None = None) -> Path:
+    """Write `path`.npz and `path`.json; return the .npz path."""
+    path = Path(path).with_suffix("")
+    npz = path.with_suffix(".npz")
+    with atomic_open(npz, "wb") as handle:
+        np.savez(handle, **net.state())
+    write_json(path.with_suffix(".json"), {
+        "format": FORMAT, "version": VERSION, "layers": net.spec, "sizes": net.sizes,
+        "dtype": str(net.dtype), "params": net.num_params, "meta": meta or {},
+    })
+    return npz
+
+
+def expected_shapes(layers: list[dict]) -> dict[str, tuple[int, ...]]:
+    shapes = {}
+    for i, layer in enumerate(layers):
+        shapes[f"layers.{i}.W"] = (int(layer["in"]), int(layer["out"]))
+        shapes[f"layers.{i}.b"] = (int(layer["out"]),)
+    return shapes
+
+
+def read_spec(json_path: Path) -> dict:
+    try:
+        spec = json.loads(json_path.read_text())
+    except FileNotFoundError:
+        raise ModelFileError(f"{json_path}: missing architecture file (save both .npz and .json)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelFileError(f"{json_path}: not valid JSON ({exc}); the file is damaged or not a digits model") from None
+    if not isinstance(spec, dict) or spec.get("format") != FORMAT:
+        raise ModelFileError(f"{json_path}: not a digits network file (no \"format\": \"{FORMAT}\")")
+    if spec.get("version") != VERSION:
+        raise ModelFileError(f"{json_path}: network format version {spec.get('version')} is not supported "
+                             f"(this digits reads version {VERSION})")
+    layers = spec.get("layers")
+    if not isinstance(layers, list) or not layers or any(
+            not isinstance(layer, dict) or layer.get("type") not in LAYER_TYPES for layer in layers):
+        raise ModelFileError(f"{json_path}: architecture lists no layers or an unknown layer type")
+    return spec
+
+
+def load_network(path: Path) -> tuple[Network, dict]:
+    """Load a network saved by `save_network`; return it and its metadata."""
+    path = Path(path).with_suffix("")
+    npz, json_path = path.with_suffix(".npz"), path.with_suffix(".json")
+    spec = read_spec(json_path)
+    try:
+        with np.load(npz, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except FileNotFoundError:
+        raise ModelFileError(f"{npz}: file not found") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ModelFileError(f"{npz}: not a readable .npz archive ({exc}); the file is truncated or not ours") from None
+    try:
+        shapes = expected_shapes(spec["layers"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelFileError(f"{json_path}: layer entries lack their in/out sizes") from None
+    for before, after in zip(spec["layers"], spec["layers"][1:]):
+        if before["out"] != after["in"]:
+            raise ModelFileError(f"{json_path}: a layer of {before['out']} outputs feeds one of {after['in']} inputs")
+    if set(arrays) != set(shapes):
+        raise ModelFileError(f"{npz}: arrays {sorted(arrays)} do not match the architecture in {json_path.name}")
+    for key, shape in shapes.items():
+        if arrays[key].shape != shape:
+            raise ModelFileError(f"{npz}: {key} has shape {arrays[key].shape}, architecture needs {shape}")
+        if arrays[key].dtype.kind != "f":
+            raise ModelFileError(f"{npz}: {key} holds {arrays[key].dtype}, expected floating point")
+    return Network.from_arrays(spec["layers"], arrays), spec.get("meta", {})

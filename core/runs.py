@@ -1,0 +1,119 @@
+"""Run directories: one per run, holding run.json (config, status, metrics), events.jsonl and models.
+
+run.json is rewritten atomically at start and end; events.jsonl is appended one flushed line per
+event, so a crash loses at most a partial last line (readers skip it). A run whose status is
+still "running" but whose process is gone is reported as "abandoned".
+"""
+
+import json
+import os
+import platform
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+import digits
+from digits.core.atomic import write_json
+from digits.core.events import Event, Progress
+from digits.core.network import Network
+from digits.core.persist import save_network
+
+RUN_FILE = "run.json"
+EVENTS_FILE = "events.jsonl"
+
+
+class RunDir:
+    """The on-disk record of one run."""
+
+    def __init__(self, path: Path, info: dict):
+        self.path, self.info = Path(path), info
+        self._events = None
+
+    @property
+    def run_id(self) -> str:
+        return self.info["run_id"]
+
+    @classmethod
+    def create(cls, root: Path, task: str, config: dict, dataset: str) -> "RunDir":
+        root = Path(root).expanduser()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        root.mkdir(parents=True, exist_ok=True)
+        for n in range(1000):
+            run_id = f"{task}-{stamp}" + (f"-{n}" if n else "")
+            try:
+                (root / run_id).mkdir()
+                break
+            except FileExistsError:
+                continue
+        info = {
+            "run_id": run_id, "task": task, "status": "running", "started": time.time(), "finished": None,
+            "seconds": None, "config": config, "dataset": dataset, "metrics": {}, "models": [],
+            "pid": os.getpid(), "digits": digits.__version__, "numpy": np.__version__,
+            "python": platform.python_version(),
+        }
+        run = cls(root / run_id, info)
+        run.write_info()
+        return run
+
+    def write_info(self) -> None:
+        write_json(self.path / RUN_FILE, self.info)
+
+    def record(self, event: Event) -> None:
+        if isinstance(event, Progress):
+            return
+        if self._events is None:
+            self._events = open(self.path / EVENTS_FILE, "a", encoding="utf-8")
+        self._events.write(json.dumps(event.to_dict()) + "\n")
+        self._events.flush()
+
+    def save_model(self, name: str, net: Network, meta: dict | None = None) -> Path:
+        path = save_network(self.path / "models" / name, net, meta)
+        self.info["models"].append(name)
+        return path
+
+    def finish(self, status: str, metrics: dict | None = None, error: str | None = None, where: dict | None = None):
+        self.info.update(status=status, finished=time.time())
+        self.info["seconds"] = self.info["finished"] - self.info["started"]
+        if metrics is not None:
+            self.info["metrics"] = metrics
+        if error is not None:
+            self.info["error"] = error
+        if where is not None:
+            self.info["stopped_at"] = where
+        self.write_info()
+        if self._events is not None:
+            self._events.close()
+            self._events = None
+
+
+def pid_alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (OSError, ValueError, TypeError):
+        return False
+    return True
+
+
+def read_run(path: Path) -> dict | None:
+    """The run.json of a run directory, or None if it is not one (or damaged)."""
+    try:
+        info = json.loads((Path(path) / RUN_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or "run_id" not in info:
+        return None
+    if info.get("status") == "running" and not pid_alive(info.get("pid")):
+        info["status"] = "abandoned"
+    info["path"] = str(path)
+    return info
+
+
+def list_runs(root: Path) -> list[dict]:
+    """All readable runs under `root`, oldest first."""
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        return []
+    runs = [info for child in root.iterdir() if child.is_dir() and (info := read_run(child))]
+    return sorted(runs, key=lambda info: info.get("started") or 0)

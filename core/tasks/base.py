@@ -1,0 +1,53 @@
+"""What a task is (a named experiment with a config dataclass and a `run` generator) and the registry."""
+
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Generator
+
+from digits.core.config import TrainConfig
+from digits.core.dataset import Dataset
+from digits.core.errors import ConfigError
+from digits.core.events import Event
+from digits.core.network import Network
+from digits.core.runs import RunDir
+
+
+@dataclass
+class Context:
+    """What a running task may use: the data, a cancellation check and (optionally) its run directory."""
+
+    dataset: Dataset
+    should_stop: Callable[[], bool] = lambda: False
+    run: RunDir | None = None
+    saved: list[str] = field(default_factory=list)
+
+    def save_model(self, name: str, net: Network, meta: dict | None = None) -> None:
+        if self.run is not None:
+            self.run.save_model(name, net, meta)
+            self.saved.append(name)
+
+
+class Task:
+    """Subclass, set the class attributes, implement `run`, and decorate with @register."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    reference: ClassVar[str]
+    Config: ClassVar[type[TrainConfig]] = TrainConfig
+
+    def run(self, config: TrainConfig, ctx: Context) -> Generator[Event, None, dict]:
+        """Yield events while training; return the final flat metrics dict."""
+        raise NotImplementedError
+
+
+TASKS: dict[str, type[Task]] = {}
+
+
+def register(cls: type[Task]) -> type[Task]:
+    TASKS[cls.name] = cls
+    return cls
+
+
+def get_task(name: str) -> Task:
+    if name not in TASKS:
+        raise ConfigError(f"unknown task {name!r}; choose from: {', '.join(sorted(TASKS))} (see `digits tasks`)")
+    return TASKS[name]()

@@ -1,0 +1,80 @@
+"""`baseline`: a plain MLP classifier trained with softmax cross-entropy, with classic presets."""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from digits.core import seeding
+from digits.core.config import TrainConfig, option
+from digits.core.init import WEIGHT_INITS
+from digits.core.losses import cross_entropy
+from digits.core.network import Network
+from digits.core.optim import OPTIMIZERS, make_optimizer
+from digits.core.preprocess import SCALES, to_inputs
+from digits.core.schedules import SCHEDULES, make_schedule
+from digits.core.tasks.base import Task, register
+from digits.core.tasks.common import examples, test_inputs, training_subset
+from digits.core.training import Phase, accuracy, shuffled_batches, train
+
+
+@dataclass
+class BaselineConfig(TrainConfig):
+    preset: str = option("default", "Architecture preset: default, tiny (784-10-10), small (784-16-16-10), "
+                         "classic (784-64-10 sigmoid, plain SGD).",
+                         choices=("default", "tiny", "small", "classic"))
+    hidden: tuple[int, ...] = option((256, 128), "Hidden layer sizes, comma-separated.", metavar="SIZES")
+    activation: str = option("relu", "Hidden activation.", choices=("relu", "tanh", "sigmoid"))
+    optimizer: str = option("adam", "Optimizer.", choices=OPTIMIZERS)
+    init: str = option("he_uniform", "Weight initialiser.", choices=tuple(WEIGHT_INITS))
+    weight_decay: float = option(0.0, "L2 weight decay.", min=0)
+    schedule: str = option("constant", "Learning-rate schedule.", choices=SCHEDULES)
+    lr_decay: float = option(0.5, "Schedule factor: per epoch (exponential) or per step (step).", positive=True)
+    lr_step: int = option(5, "Epochs between drops for the step schedule.", min=1)
+    scale: str = option("unit", "Input scaling: unit [0,1] or symmetric [-1,1].", choices=SCALES)
+
+    presets: ClassVar[dict[str, dict]] = {
+        "default": {},
+        "tiny": {"hidden": (10,), "lr": 3e-3, "epochs": 10},
+        "small": {"hidden": (16, 16), "lr": 3e-3, "epochs": 10},
+        "classic": {"hidden": (64,), "activation": "sigmoid", "init": "he_normal", "optimizer": "sgd",
+                    "lr": 0.01, "batch_size": 1, "epochs": 32},
+    }
+
+
+@register
+class Baseline(Task):
+    name = "baseline"
+    summary = "A plain MLP classifier (softmax cross-entropy): the yardstick for every other task."
+    reference = "LeCun, Bottou, Bengio & Haffner 1998, Gradient-based learning applied to document recognition"
+    Config = BaselineConfig
+
+    def run(self, cfg: BaselineConfig, ctx):
+        data = ctx.dataset
+        images, labels = training_subset(data, cfg.train_size, seeding.rng(cfg.seed, "subset"))
+        x_train = to_inputs(images, cfg.scale)
+        x_test, y_test = test_inputs(data, cfg.scale)
+        sizes = [x_train.shape[1], *cfg.hidden, data.num_classes]
+        net = Network.mlp(sizes, cfg.activation, seeding.rng(cfg.seed, "init"), weight_init=cfg.init)
+        phase = Phase(
+            name="train",
+            net=net,
+            optimizer=make_optimizer(cfg.optimizer, net.params, cfg.lr, weight_decay=cfg.weight_decay),
+            loss=cross_entropy,
+            batches=shuffled_batches(x_train, labels, cfg.batch_size, seeding.rng(cfg.seed, "shuffle")),
+            epochs=cfg.epochs,
+            steps_per_epoch=-(-len(x_train) // cfg.batch_size),
+            samples_per_epoch=len(x_train),
+            schedule=make_schedule(cfg.schedule, cfg.lr, cfg.lr_decay,
+                                   tuple(range(cfg.lr_step, cfg.epochs, cfg.lr_step))),
+            evaluate=lambda net: {"test_accuracy": accuracy(net, x_test, y_test)},
+        )
+        yield from train(phase, ctx.should_stop)
+        test_acc = accuracy(net, x_test, y_test)
+        metrics = {
+            "test_accuracy": test_acc,
+            "test_error": 1 - test_acc,
+            "train_accuracy": accuracy(net, x_train, labels),
+            "params": net.num_params,
+        }
+        ctx.save_model("model", net, {"task": self.name, "scale": cfg.scale, "metrics": metrics})
+        yield examples("model", net, data, x_test, seeding.rng(cfg.seed, "examples"))
+        return metrics

@@ -1,0 +1,36 @@
+"""Pieces several tasks share: data preparation and example digits for the front-ends."""
+
+import numpy as np
+
+from digits.core.dataset import Dataset
+from digits.core.events import Examples
+from digits.core.network import Network
+from digits.core.preprocess import to_inputs
+from digits.core.training import predict
+
+
+def training_subset(dataset: Dataset, size: int, rng: np.random.Generator):
+    """All training images and labels, or a random subset of `size` of them."""
+    images, labels = dataset.train_images, dataset.train_labels
+    if size and size < len(images):
+        keep = np.sort(rng.choice(len(images), size, replace=False))
+        images, labels = images[keep], labels[keep]
+    return images, labels
+
+
+def test_inputs(dataset: Dataset, scale: str = "unit"):
+    return to_inputs(dataset.test_images, scale), dataset.test_labels
+
+
+def examples(model: str, net: Network, dataset: Dataset, x_test: np.ndarray, rng: np.random.Generator,
+             count: int = 3, cols: slice = slice(None)) -> Examples:
+    """`count` random test digits with the model's predictions."""
+    indices = np.sort(rng.choice(len(x_test), count, replace=False))
+    predictions = predict(net, x_test[indices], cols)
+    return Examples(
+        model=model,
+        indices=indices.tolist(),
+        labels=dataset.test_labels[indices].tolist(),
+        predictions=predictions.tolist(),
+        images=dataset.test_images[indices].tolist(),
+    )

@@ -1,0 +1,94 @@
+"""The one training loop every task reuses, plus evaluation helpers.
+
+A `Phase` says what to train (network, optimizer, loss, batches, schedule) and how to score it;
+`train` runs it epoch by epoch and yields events. It checks `should_stop` before every batch
+(cooperative cancellation) and stops with an error as soon as the loss is not finite.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+
+from digits.core.errors import RunCancelled, TrainingDiverged
+from digits.core.events import EpochFinished, Event, PhaseFinished, PhaseStarted, Progress
+from digits.core.network import Network
+
+PROGRESS_INTERVAL = 0.1  # seconds between Progress events
+
+
+@dataclass
+class Phase:
+    name: str
+    net: Network
+    optimizer: object
+    loss: Callable[[np.ndarray, object], tuple[float, np.ndarray]]  # (logits, targets) -> (loss, dlogits)
+    batches: Callable[[int], Iterable[tuple[np.ndarray, object]]]  # epoch -> (inputs, targets) batches
+    epochs: int
+    steps_per_epoch: int
+    samples_per_epoch: int
+    schedule: Callable[[int], float]
+    evaluate: Callable[[Network], dict] | None = None  # -> metrics, ideally with "test_accuracy"
+
+
+def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iterator[Event]:
+    """Train `phase.net` in place; yield PhaseStarted, Progress, EpochFinished..., PhaseFinished."""
+    yield PhaseStarted(phase.name, phase.epochs, phase.steps_per_epoch, phase.samples_per_epoch,
+                       model=phase.net.describe())
+    metrics: dict = {}
+    for epoch in range(phase.epochs):
+        lr = phase.schedule(epoch)
+        phase.optimizer.lr = lr
+        started = last_report = time.perf_counter()
+        loss_sum, seen = 0.0, 0
+        for step, (x, targets) in enumerate(phase.batches(epoch)):
+            if should_stop():
+                raise RunCancelled(phase.name, epoch + 1, step)
+            logits = phase.net.forward(x, train=True)
+            loss, grad = phase.loss(logits, targets)
+            if not math.isfinite(loss):
+                raise TrainingDiverged(
+                    f"loss became {loss} in phase '{phase.name}', epoch {epoch + 1}, step {step + 1}; "
+                    f"try a lower learning rate (--lr, now {lr:g})"
+                )
+            phase.net.backward(grad)
+            phase.optimizer.step(phase.net.grads)
+            loss_sum += loss * len(x)
+            seen += len(x)
+            now = time.perf_counter()
+            if now - last_report >= PROGRESS_INTERVAL:
+                last_report = now
+                yield Progress(phase.name, epoch + 1, phase.epochs, step + 1, phase.steps_per_epoch, loss_sum / seen)
+        seconds = time.perf_counter() - started
+        metrics = phase.evaluate(phase.net) if phase.evaluate else {}
+        yield EpochFinished(
+            phase.name, epoch + 1, phase.epochs,
+            train_loss=loss_sum / max(seen, 1),
+            test_accuracy=metrics.get("test_accuracy"),
+            seconds=seconds,
+            samples_per_second=seen / seconds if seconds > 0 else float("inf"),
+            lr=lr,
+            metrics=metrics,
+        )
+    yield PhaseFinished(phase.name, metrics)
+
+
+def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, rng: np.random.Generator):
+    """Epoch -> batches of a fresh permutation of (x, y); the last short batch is kept."""
+    def batches(epoch):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
+            idx = order[start:start + batch_size]
+            yield x[idx], y[idx]
+    return batches
+
+
+def predict(net: Network, x: np.ndarray, cols: slice = slice(None)) -> np.ndarray:
+    """Predicted class per input, from the chosen logit columns."""
+    return net.predict_logits(x)[:, cols].argmax(axis=1)
+
+
+def accuracy(net: Network, x: np.ndarray, y: np.ndarray, cols: slice = slice(None)) -> float:
+    return float((predict(net, x, cols) == y).mean())
