@@ -10,6 +10,7 @@ import threading
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from digits.core.errors import DigitsError
 
@@ -56,8 +57,13 @@ def fail(exc: DigitsError, as_json: bool = False) -> typer.Exit:
         with contextlib.suppress(BrokenPipeError):
             from digits.core.events import Error
             print_json(Error(str(exc)).to_dict())
-    err_console().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    print_error(err_console(), str(exc))
     return typer.Exit(exc.exit_code)
+
+
+def print_error(console: Console, message: str) -> None:
+    """One line, never wrapped, so logs and tests see the whole message."""
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager

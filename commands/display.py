@@ -13,6 +13,7 @@ from rich.text import Text
 
 from digits.core import events as ev
 from digits.core.render import ascii_art
+from digits.commands.common import print_error
 
 
 def fmt_metric(name: str, value) -> str:
@@ -128,4 +129,4 @@ class RichDisplay:
 
     def on_error(self, e: ev.Error) -> None:
         self.progress.stop()
-        self.console.print(f"[bold red]error:[/] {e.message}", highlight=False)
+        print_error(self.console, e.message)

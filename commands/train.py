@@ -18,7 +18,8 @@ from digits.core.errors import ConfigError
 from digits.core.events import Error, RunFinished, RunInterrupted
 from digits.core.runner import execute
 from digits.core.tasks import TASKS
-from digits.commands.common import StopFlag, err_console, errors_reported, print_json, silence_stdout
+from digits.commands.common import (StopFlag, err_console, errors_reported, print_error, print_json,
+                                     silence_stdout)
 from digits.commands.display import RichDisplay
 
 app = typer.Typer(subcommand_metavar="", rich_markup_mode=None)
@@ -140,7 +141,7 @@ def train(**options) -> None:
                     silence_stdout()
                     raise typer.Exit(141) from None
                 if isinstance(last, Error):
-                    console.print(f"[bold red]error:[/] {last.message}", highlight=False)
+                    print_error(console, last.message)
             else:
                 with RichDisplay(console, quiet=front["quiet"]) as display:
                     for last in stream:

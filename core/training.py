@@ -46,15 +46,18 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
         for step, (x, targets) in enumerate(phase.batches(epoch)):
             if should_stop():
                 raise RunCancelled(phase.name, epoch + 1, step)
-            logits = phase.net.forward(x, train=True)
-            loss, grad = phase.loss(logits, targets)
+            # Overflow warnings are noise here: a non-finite loss is caught and reported below.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                logits = phase.net.forward(x, train=True)
+                loss, grad = phase.loss(logits, targets)
+                if math.isfinite(loss):
+                    phase.net.backward(grad)
+                    phase.optimizer.step(phase.net.grads)
             if not math.isfinite(loss):
                 raise TrainingDiverged(
                     f"loss became {loss} in phase '{phase.name}', epoch {epoch + 1}, step {step + 1}; "
                     f"try a lower learning rate (--lr, now {lr:g})"
                 )
-            phase.net.backward(grad)
-            phase.optimizer.step(phase.net.grads)
             loss_sum += loss * len(x)
             seen += len(x)
             now = time.perf_counter()

@@ -36,7 +36,7 @@ class BaselineConfig(TrainConfig):
         "tiny": {"hidden": (10,), "lr": 3e-3, "epochs": 10},
         "small": {"hidden": (16, 16), "lr": 3e-3, "epochs": 10},
         "classic": {"hidden": (64,), "activation": "sigmoid", "init": "he_normal", "optimizer": "sgd",
-                    "lr": 0.01, "batch_size": 1, "epochs": 32},
+                    "lr": 0.1, "batch_size": 10, "epochs": 32},
     }
 
 

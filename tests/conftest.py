@@ -1,0 +1,53 @@
+"""Shared fixtures: an isolated home and cache per test session, the bundled MNIST, tiny IDX sets."""
+
+import numpy as np
+import pytest
+
+from digits.core import idx
+from digits.core.dataset import FILES, load_dataset
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Never touch the user's real cache; one cache shared by the whole session."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DIGITS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        mp.delenv("DIGITS_DATA_DIR", raising=False)
+        mp.delenv("DIGITS_DEBUG", raising=False)
+        mp.setenv("NO_COLOR", "1")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Each test gets its own runs directory."""
+    monkeypatch.setenv("DIGITS_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    return load_dataset()
+
+
+def make_idx_dir(path, train=600, test=100, seed=0, gz=True):
+    """A small, learnable MNIST-layout dataset: each class is a bright bar at its own row band."""
+    rng = np.random.default_rng(seed)
+    path.mkdir(parents=True, exist_ok=True)
+    arrays = {}
+    for split, n in (("train", train), ("test", test)):
+        labels = (np.arange(n) % 10).astype(np.uint8)
+        rng.shuffle(labels)
+        images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
+        for i, label in enumerate(labels):
+            images[i, 2 + 2 * label: 4 + 2 * label, 4:24] = 250
+        arrays[f"{split}_images"], arrays[f"{split}_labels"] = images, labels
+    for key, stem in FILES.items():
+        idx.write(path / (stem + (".gz" if gz else "")), arrays[key])
+    return arrays
+
+
+@pytest.fixture
+def tiny_dir(tmp_path):
+    """Directory of a tiny synthetic dataset in MNIST layout (gzip-compressed)."""
+    make_idx_dir(tmp_path / "tiny")
+    return tmp_path / "tiny"
