@@ -1,6 +1,5 @@
 """`digits runs`: the saved runs, newest last."""
 
-from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -22,7 +21,7 @@ def runs(
                                             "or the user data dir)."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per run on stdout."),
 ) -> None:
-    """List saved runs with their status and headline metric."""
+    """List saved runs (named <task>-<start time>) with their status and test accuracy."""
     root = runs_dir or paths.runs_root()
     found = list_runs(root)
     if json_out:
@@ -35,14 +34,16 @@ def runs(
         console.print(f"no runs in {root} yet; start one with `digits train --task baseline`")
         return
     table = Table(title=f"runs in {root}", title_justify="left")
-    for column in ("run", "task", "status", "started", "seconds", "test accuracy"):
-        table.add_column(column, justify="right" if column in ("seconds", "test accuracy") else "left")
+    table.add_column("run", no_wrap=True)
+    table.add_column("task")
+    table.add_column("status", no_wrap=True)
+    table.add_column("seconds", justify="right")
+    table.add_column("test acc", justify="right", no_wrap=True)
     for info in found:
         acc = info.get("metrics", {}).get("test_accuracy")
         status = info.get("status", "?")
         table.add_row(
             info["run_id"], info.get("task", "?"), f"[{STATUS_STYLE.get(status, 'default')}]{status}[/]",
-            datetime.fromtimestamp(info.get("started") or 0).strftime("%Y-%m-%d %H:%M"),
             f"{info['seconds']:.1f}" if info.get("seconds") is not None else "-",
             f"{acc:.2%}" if isinstance(acc, (int, float)) else "-",
         )

@@ -5,6 +5,7 @@ them, so both validate input the same way (`parse_value`, `validate`).
 """
 
 import math
+import re
 import typing
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, ClassVar
@@ -34,12 +35,11 @@ def is_int_tuple(tp) -> bool:
 
 def parse_int_list(text: str, name: str = "value") -> tuple[int, ...]:
     """'256,256' (or '256 256', '256x256') -> (256, 256)."""
-    parts = [p for p in str(text).replace("x", ",").replace(" ", ",").split(",") if p]
-    try:
-        values = tuple(int(p) for p in parts)
-    except ValueError:
-        raise ConfigError(f"{flag(name)} takes comma-separated whole numbers like 256,256 (got {text!r})") from None
-    if not values or any(v <= 0 for v in values):
+    text = str(text).strip()
+    if not re.fullmatch(r"\d+(\s*[,x ]\s*\d+)*", text):
+        raise ConfigError(f"{flag(name)} takes comma-separated whole numbers like 256,256 (got {text!r})")
+    values = tuple(int(p) for p in re.split(r"\s*[,x ]\s*", text))
+    if any(v <= 0 for v in values):
         raise ConfigError(f"{flag(name)} needs one or more positive sizes like 256,256 (got {text!r})")
     return values
 

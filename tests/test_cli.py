@@ -1,0 +1,180 @@
+"""The CLI through Typer's test runner: exit codes, one-line errors, JSON that follows the schema."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from digits.commands.app import app
+from digits.core.runs import list_runs
+
+runner = CliRunner()
+QUICK = ["--epochs", "1", "--train-size", "2000", "--hidden", "32"]
+
+REQUIRED = {
+    "run_started": {"task", "run_id", "config", "schema"},
+    "phase_started": {"phase", "epochs"},
+    "epoch_finished": {"phase", "epoch", "epochs", "train_loss", "test_accuracy", "seconds", "samples_per_second"},
+    "phase_finished": {"phase", "metrics"},
+    "run_finished": {"task", "run_id", "run_dir", "seconds", "metrics"},
+    "error": {"message"},
+}
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_train_json_is_ndjson_following_the_schema(tmp_path):
+    result = invoke("train", "--task", "baseline", *QUICK, "--json", "--runs-dir", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    events = json_lines(result.stdout)
+    for event in events:
+        assert isinstance(event["time"], float)
+        assert REQUIRED.get(event["event"], set()) <= set(event)
+    names = [e["event"] for e in events]
+    assert names[0] == "run_started" and names[-1] == "run_finished"
+    assert {"phase_started", "epoch_finished", "phase_finished", "examples"} <= set(names)
+    assert events[0]["schema"] == 1 and events[0]["config"]["hidden"] == [32]
+    finished = events[-1]
+    assert 0.5 < finished["metrics"]["test_accuracy"] <= 1
+    assert all(isinstance(v, (int, float)) for v in finished["metrics"].values())
+    # The run directory holds the config, the event log and the model.
+    run_dir = tmp_path / finished["run_id"]
+    info = json.loads((run_dir / "run.json").read_text())
+    assert info["status"] == "finished" and info["metrics"] == finished["metrics"]
+    logged = json_lines((run_dir / "events.jsonl").read_text())
+    assert [e["event"] for e in logged] == [n for n in names if n != "progress"]
+    assert (run_dir / "models" / "model.npz").is_file() and (run_dir / "models" / "model.json").is_file()
+
+
+def test_train_human_output_goes_to_stderr(tmp_path):
+    result = invoke("train", *QUICK, "--runs-dir", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "test_accuracy" in result.stderr and "True: " in result.stderr and "Predicted: " in result.stderr
+    assert "train epoch 1/1" in result.stderr  # not a terminal: one line per epoch, no animation
+
+
+def test_quiet_prints_only_the_result():
+    result = invoke("train", *QUICK, "--quiet", "--no-save")
+    assert result.exit_code == 0
+    assert result.stderr.strip().startswith("baseline: test accuracy")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--epochs", "0"], "--epochs must be at least 1 (got 0)"),
+    (["--lr", "0"], "--lr must be greater than 0"),
+    (["--lr", "-1"], "--lr must be greater than 0"),
+    (["--lr", "nan"], "--lr must be a finite number"),
+    (["--batch-size", "70000"], "--batch-size 70000 is larger than the 60000 training images"),
+    (["--train-size", "100", "--batch-size", "200"], "--batch-size 200 is larger than the 100 training images"),
+    (["--hidden", "12,abc"], "--hidden takes comma-separated whole numbers"),
+    (["--hidden", "0"], "--hidden needs one or more positive sizes"),
+    (["--seed", "-1"], "--seed must be at least 0"),
+])
+def test_invalid_options_fail_before_work_with_exit_2(args, message, tmp_path):
+    result = invoke("train", *args, "--runs-dir", str(tmp_path))
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert list_runs(tmp_path) == []  # nothing was started
+
+
+def test_unknown_task_exit_2():
+    result = invoke("train", "--task", "nope")
+    assert result.exit_code == 2
+    assert "'nope' is not one of" in result.stderr
+
+
+def test_invalid_option_with_json_prints_an_error_event():
+    result = invoke("train", "--epochs", "0", "--json")
+    assert result.exit_code == 2
+    assert json_lines(result.stdout) == [{"event": "error", "time": pytest.approx(json_lines(result.stdout)[0]["time"]),
+                                          "message": "--epochs must be at least 1 (got 0)"}]
+
+
+def test_divergence_is_an_error_naming_phase_and_epoch(tmp_path):
+    result = invoke("train", *QUICK, "--optimizer", "sgd", "--lr", "1e6", "--runs-dir", str(tmp_path), "--json")
+    assert result.exit_code == 1
+    last = json_lines(result.stdout)[-1]
+    assert last["event"] == "error"
+    assert "phase 'train', epoch 1" in last["message"] and "lower learning rate" in last["message"]
+    assert [r["status"] for r in list_runs(tmp_path)] == ["failed"]
+
+
+def test_bad_data_dir_is_one_line_without_traceback(tmp_path):
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03\x00\x00\x00\x05" + bytes(8) + b"xx")
+    result = invoke("train", "--data-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "train-images-idx3-ubyte" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = invoke("--debug", "data", "info", "--data-dir", str(tmp_path / "missing"))
+    assert result.exit_code != 0
+    assert "data directory not found" in str(result.exception)
+
+
+def test_tasks_lists_baseline():
+    result = invoke("tasks", "--json")
+    assert result.exit_code == 0
+    tasks = {t["name"]: t for t in json_lines(result.stdout)}
+    assert {"summary", "reference"} <= set(tasks["baseline"])
+    human = invoke("tasks")
+    assert "baseline" in human.stderr
+
+
+def test_data_info_reports_mnist():
+    result = invoke("data", "info", "--json")
+    assert result.exit_code == 0
+    info = json.loads(result.stdout)
+    assert info["bundled"] and info["train"] == 60000 and info["test"] == 10000
+    assert info["class_counts"]["test"][1] == 1135
+    assert set(info["checksums"].values()) == {"ok"}
+
+
+def test_data_dir_option_and_env(tiny_dir, monkeypatch):
+    result = invoke("data", "info", "--json", "--data-dir", str(tiny_dir))
+    assert json.loads(result.stdout)["train"] == 600
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(tiny_dir))
+    result = invoke("train", "--epochs", "2", "--batch-size", "32", "--json", "--no-save")
+    assert result.exit_code == 0
+    assert json_lines(result.stdout)[-1]["metrics"]["test_accuracy"] > 0.9  # the bars are easy to learn
+
+
+def test_runs_lists_saved_runs(tmp_path):
+    assert "no runs" in invoke("runs", "--runs-dir", str(tmp_path)).stderr
+    invoke("train", *QUICK, "--runs-dir", str(tmp_path))
+    listed = json_lines(invoke("runs", "--runs-dir", str(tmp_path), "--json").stdout)
+    assert len(listed) == 1 and listed[0]["status"] == "finished" and listed[0]["task"] == "baseline"
+    human = invoke("runs", "--runs-dir", str(tmp_path))
+    assert listed[0]["run_id"] in human.stderr and "finished" in human.stderr
+
+
+def test_runs_dir_from_digits_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITS_HOME", str(tmp_path / "h"))
+    invoke("train", *QUICK)
+    assert len(list_runs(tmp_path / "h" / "runs")) == 1
+
+
+def test_help_shows_every_option_with_its_default():
+    result = invoke("train", "--help")
+    text_out = " ".join(result.stdout.split())
+    for text in ("--task", "--epochs", "(default 5)", "--lr", "--seed", "--batch-size", "--runs-dir",
+                 "--json", "--quiet", "--hidden", "(default 256,128)", "--preset"):
+        assert text in text_out
+
+
+def test_option_of_another_task_is_refused():
+    from digits.commands.train import config_overrides
+    from digits.core.errors import ConfigError
+    with pytest.raises(ConfigError, match="--aux does not apply to --task baseline"):
+        config_overrides("baseline", {"aux": 3})

@@ -1,0 +1,58 @@
+"""The CLI as a real process: Ctrl-C stops at the next batch, a closed pipe ends quietly."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+from digits.core.runs import list_runs
+
+LONG = ["--epochs", "200", "--hidden", "64"]
+
+
+def start(args, tmp_path, **kwargs):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "digits", "train", *args, "--runs-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kwargs)
+
+
+def test_ctrl_c_marks_the_run_interrupted_and_exits_130(tmp_path):
+    proc = start([*LONG, "--json"], tmp_path)
+    for line in proc.stdout:
+        if json.loads(line)["event"] == "phase_started":
+            break
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    last = json.loads(rest.splitlines()[-1])
+    assert last["event"] == "run_interrupted" and last["phase"] == "train" and last["epoch"] >= 1
+    assert "Traceback" not in err
+    (run,) = list_runs(tmp_path)
+    assert run["status"] == "interrupted" and run["stopped_at"]["phase"] == "train"
+    logged = [json.loads(x) for x in open(os.path.join(run["path"], "events.jsonl"))]
+    assert logged[-1]["event"] == "run_interrupted"
+
+
+def test_ctrl_c_on_the_rich_display_says_where_it_stopped(tmp_path):
+    proc = start(LONG, tmp_path)
+    for line in proc.stderr:
+        if line.startswith("train: "):
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted at phase train, epoch" in err and "Traceback" not in err
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    proc = start([*LONG, "--json"], tmp_path)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert json.loads(first)["event"] == "run_started"
+    assert err == ""
+    assert proc.returncode == 141
+    (run,) = list_runs(tmp_path)
+    assert run["status"] == "interrupted"
