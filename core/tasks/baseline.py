@@ -26,17 +26,17 @@ class BaselineConfig(TrainConfig):
     optimizer: str = option("adam", "Optimizer.", choices=OPTIMIZERS)
     init: str = option("he_uniform", "Weight initialiser.", choices=tuple(WEIGHT_INITS))
     weight_decay: float = option(0.0, "L2 weight decay.", min=0)
-    schedule: str = option("constant", "Learning-rate schedule.", choices=SCHEDULES)
-    lr_decay: float = option(0.5, "Schedule factor: per epoch (exponential) or per step (step).", positive=True)
+    schedule: str = option("exponential", "Learning-rate schedule.", choices=SCHEDULES)
+    lr_decay: float = option(0.7, "Schedule factor: per epoch (exponential) or per step (step).", positive=True)
     lr_step: int = option(5, "Epochs between drops for the step schedule.", min=1)
     scale: str = option("unit", "Input scaling: unit [0,1] or symmetric [-1,1].", choices=SCALES)
 
     presets: ClassVar[dict[str, dict]] = {
-        "default": {},
-        "tiny": {"hidden": (10,), "lr": 3e-3, "epochs": 10},
-        "small": {"hidden": (16, 16), "lr": 3e-3, "epochs": 10},
+        "default": {"epochs": 6, "lr": 2e-3},
+        "tiny": {"hidden": (10,), "lr": 1e-2, "epochs": 10},
+        "small": {"hidden": (16, 16), "lr": 1e-2, "epochs": 10},
         "classic": {"hidden": (64,), "activation": "sigmoid", "init": "he_normal", "optimizer": "sgd",
-                    "lr": 0.1, "batch_size": 10, "epochs": 32},
+                    "schedule": "constant", "lr": 0.1, "batch_size": 10, "epochs": 32},
     }
 
 
