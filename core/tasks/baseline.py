@@ -75,6 +75,7 @@ class Baseline(Task):
             "train_accuracy": accuracy(net, x_train, labels),
             "params": net.num_params,
         }
-        ctx.save_model("model", net, {"task": self.name, "scale": cfg.scale, "metrics": metrics})
+        ctx.save_model("model", net, {"task": self.name, "config": cfg.to_dict(), "scale": cfg.scale,
+                                      "dataset": data.name, "metrics": metrics})
         yield examples("model", net, data, x_test, seeding.rng(cfg.seed, "examples"))
         return metrics
