@@ -1,1 +1,1 @@
-"""The Typer command-line front-end: one sub-app per command module, assembled in `app`."""
+"""The Typer command-line front-end: one module per command (or command group), assembled in `app`."""

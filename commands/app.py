@@ -16,9 +16,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.add_typer(train.app, name="train", help="Train a task: live progress, or NDJSON events with --json.")
-app.add_typer(tasks.app, name="tasks", help="List the tasks (experiments) digits can run.")
-app.add_typer(runs.app, name="runs", help="List saved runs.")
+app.command("train", context_settings=train.CONTEXT_SETTINGS)(train.train)
+app.command("tasks")(tasks.tasks)
+app.command("runs")(runs.runs)
 app.add_typer(data.app, name="data", help="Inspect the dataset in use.")
 
 

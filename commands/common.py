@@ -2,7 +2,6 @@
 
 import contextlib
 import json
-import math
 import os
 import signal
 import sys
@@ -13,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from digits.core.errors import DigitsError
+from digits.core.events import Error, json_safe
 
 DEBUG_ENV = "DIGITS_DEBUG"
 
@@ -32,20 +32,9 @@ def debug_enabled() -> bool:
     return Settings.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
-def clean(value):
-    """JSON-safe copy: non-finite floats become null, tuples lists."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    return value
-
-
 def print_json(obj) -> None:
     """One JSON object as one line on stdout, flushed (NDJSON)."""
-    sys.stdout.write(json.dumps(clean(obj), allow_nan=False) + "\n")
+    sys.stdout.write(json.dumps(json_safe(obj), allow_nan=False) + "\n")
     sys.stdout.flush()
 
 
@@ -55,7 +44,6 @@ def fail(exc: DigitsError, as_json: bool = False) -> typer.Exit:
         raise exc
     if as_json:
         with contextlib.suppress(BrokenPipeError):
-            from digits.core.events import Error
             print_json(Error(str(exc)).to_dict())
     print_error(err_console(), str(exc))
     return typer.Exit(exc.exit_code)

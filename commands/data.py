@@ -5,6 +5,7 @@ from typing import Optional
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from digits.core.dataset import load_dataset
@@ -35,7 +36,7 @@ def info(
         print_json(summary)
         return
     console = err_console()
-    console.print(f"[bold]{data.name}[/]  ({data.source})")
+    console.print(f"[bold]{escape(data.name)}[/]  ({escape(data.source)})")
     console.print(f"train {len(data.train_images):,} · test {len(data.test_images):,} · "
                   f"images {data.image_shape[0]}×{data.image_shape[1]} uint8 · {classes} classes")
     table = Table(title="class counts", title_justify="left")

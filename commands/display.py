@@ -6,6 +6,7 @@ per epoch instead (no animation in logs). Everything goes to the stderr console.
 
 from rich.columns import Columns
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -75,13 +76,13 @@ class RichDisplay:
             handler(event)
 
     def on_run_started(self, e: ev.RunStarted) -> None:
-        self.say(f"[bold]digits[/] · task [cyan]{e.task}[/] · run {e.run_id}")
+        self.say(f"[bold]digits[/] · task [cyan]{escape(e.task)}[/] · run {escape(e.run_id)}")
 
     def on_phase_started(self, e: ev.PhaseStarted) -> None:
         self.steps[e.phase] = e.steps_per_epoch
         self.phases[e.phase] = self.progress.add_task(
             e.phase, total=e.epochs * e.steps_per_epoch, epoch=f"0/{e.epochs}", loss="-", acc="-", rate="")
-        self.say(f"[dim]{e.phase}: {e.model}, {e.samples_per_epoch:,} samples × {e.epochs} epochs[/]")
+        self.say(f"[dim]{escape(e.phase)}: {escape(e.model)}, {e.samples_per_epoch:,} samples × {e.epochs} epochs[/]")
 
     def on_progress(self, e: ev.Progress) -> None:
         self.progress.update(self.phases[e.phase], completed=(e.epoch - 1) * e.steps + e.step,
@@ -106,7 +107,8 @@ class RichDisplay:
         self.progress.stop()
         if self.quiet:
             acc = e.metrics.get("test_accuracy")
-            self.console.print(f"{e.task}: test accuracy {acc:.2%}" if acc is not None else f"{e.task}: done")
+            self.console.print(f"{e.task}: test accuracy {acc:.2%}" if acc is not None else f"{e.task}: done",
+                               markup=False, highlight=False)
             return
         table = Table(title=f"{e.task} results", title_justify="left")
         table.add_column("metric")
@@ -118,13 +120,13 @@ class RichDisplay:
             panels = [digit_panel(img, lab, pred) for img, lab, pred in
                       zip(example.images, example.labels, example.predictions)]
             self.console.print(Group(Text(f"test digits ({example.model})", style="bold"), Columns(panels)))
-        where = f"saved in {e.run_dir}" if e.run_dir else "not saved"
+        where = f"saved in {escape(e.run_dir)}" if e.run_dir else "not saved"
         self.say(f"finished in {e.seconds:.1f}s · {where}")
 
     def on_run_interrupted(self, e: ev.RunInterrupted) -> None:
         self.progress.stop()
         spot = f"phase {e.phase}, epoch {e.epoch}, step {e.step}" if e.phase else "before training"
-        where = f"; run marked interrupted in {e.run_dir}" if e.run_dir else ""
+        where = f"; run marked interrupted in {escape(e.run_dir)}" if e.run_dir else ""
         self.console.print(f"[yellow]interrupted[/] at {spot} after {e.seconds:.1f}s{where}", highlight=False)
 
     def on_error(self, e: ev.Error) -> None:

@@ -4,18 +4,16 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from digits.core import paths
 from digits.core.runs import list_runs
 from digits.commands.common import err_console, print_json
 
-app = typer.Typer(subcommand_metavar="", rich_markup_mode=None)
-
 STATUS_STYLE = {"finished": "green", "interrupted": "yellow", "failed": "red", "abandoned": "red"}
 
 
-@app.callback(invoke_without_command=True)
 def runs(
     runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", help="Runs directory (default $DIGITS_HOME/runs "
                                             "or the user data dir)."),
@@ -31,9 +29,9 @@ def runs(
         return
     console = err_console()
     if not found:
-        console.print(f"no runs in {root} yet; start one with `digits train --task baseline`")
+        console.print(f"no runs in {escape(str(root))} yet; start one with `digits train --task baseline`")
         return
-    table = Table(title=f"runs in {root}", title_justify="left")
+    table = Table(title=f"runs in {escape(str(root))}", title_justify="left")
     table.add_column("run", no_wrap=True)
     table.add_column("task")
     table.add_column("status", no_wrap=True)
@@ -43,7 +41,7 @@ def runs(
         acc = info.get("metrics", {}).get("test_accuracy")
         status = info.get("status", "?")
         table.add_row(
-            info["run_id"], info.get("task", "?"), f"[{STATUS_STYLE.get(status, 'default')}]{status}[/]",
+            escape(info["run_id"]), escape(str(info.get("task", "?"))), f"[{STATUS_STYLE.get(status, 'default')}]{status}[/]",
             f"{info['seconds']:.1f}" if info.get("seconds") is not None else "-",
             f"{acc:.2%}" if isinstance(acc, (int, float)) else "-",
         )

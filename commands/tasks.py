@@ -6,10 +6,6 @@ from rich.table import Table
 from digits.core.tasks import TASKS
 from digits.commands.common import err_console, print_json
 
-app = typer.Typer(subcommand_metavar="", rich_markup_mode=None)
-
-
-@app.callback(invoke_without_command=True)
 def tasks(json_out: bool = typer.Option(False, "--json", help="One JSON object per task on stdout.")) -> None:
     """List the tasks: name, what it shows, and the paper it reproduces."""
     if json_out:

@@ -22,18 +22,9 @@ from digits.commands.common import (StopFlag, err_console, errors_reported, prin
                                      silence_stdout)
 from digits.commands.display import RichDisplay
 
-app = typer.Typer(subcommand_metavar="", rich_markup_mode=None)
+CONTEXT_SETTINGS = {"allow_extra_args": True}  # lets `--hidden 256 256` work as the issue's users type it
 
 FRONT_END_OPTIONS = ("task", "json_out", "quiet", "runs_dir", "data_dir", "no_save")
-
-
-def task_default(task_cls, name):
-    """A field's effective default for a task: its default preset's value, else the field default."""
-    config = task_cls.Config
-    preset = config.default_of("preset") if "preset" in {f.name for f in fields(config)} else None
-    if preset is not None and name in config.presets.get(preset, {}):
-        return config.presets[preset][name]
-    return config.default_of(name)
 
 
 def show(value) -> str:
@@ -49,7 +40,7 @@ def option_table() -> dict[str, dict]:
             entry = table.setdefault(f.name, {"type": types[f.name], "meta": f.metadata, "defaults": {}})
             if entry["type"] != types[f.name]:
                 raise TypeError(f"option {f.name} has different types in different tasks")
-            entry["defaults"][task_name] = task_default(task_cls, f.name)
+            entry["defaults"][task_name] = task_cls.Config.default_of(f.name)
     return table
 
 
@@ -99,6 +90,18 @@ def front_end_parameters() -> list[inspect.Parameter]:
     ]
 
 
+def join_extra_sizes(extra: list[str], given: dict) -> None:
+    """Attach spare whole numbers to the one size-list option given (`--hidden 256 256`), or refuse them."""
+    if not extra:
+        return
+    table = option_table()
+    lists = [k for k, v in given.items() if v is not None and k in table and is_int_tuple(table[k]["type"])]
+    if len(lists) == 1 and all(word.isdigit() for word in extra):
+        given[lists[0]] = ",".join([given[lists[0]], *extra])
+        return
+    raise ConfigError(f"unexpected argument {' '.join(extra)!r}; give sizes as one list, like --hidden 256,256")
+
+
 def config_overrides(task_name: str, given: dict) -> dict:
     """The options the user set, checked against the chosen task, tuples parsed."""
     config = TASKS[task_name].Config
@@ -120,41 +123,52 @@ def exit_code(last_event) -> int:
     return 1
 
 
-def train(**options) -> None:
-    """Train a task; live progress on a terminal, NDJSON events with --json."""
+def train(ctx: typer.Context, **options) -> None:
+    """Train a task: live progress on a terminal, or NDJSON events on stdout with --json."""
     front = {k: options.pop(k) for k in FRONT_END_OPTIONS}
     as_json, console = front["json_out"], err_console()
     with errors_reported(as_json):
+        join_extra_sizes(ctx.args, options)
         task_name = front["task"]
         config = TASKS[task_name].Config.build(config_overrides(task_name, options))
         dataset = load_dataset(front["data_dir"])
         runs_root = None if front["no_save"] else (front["runs_dir"] or paths.runs_root())
         with StopFlag() as stop:
             stream = execute(task_name, config, dataset, runs_root, should_stop=stop)
-            last = None
-            if as_json:
-                try:
-                    for last in stream:
-                        print_json(last.to_dict())
-                except BrokenPipeError:
-                    stream.close()
-                    silence_stdout()
-                    raise typer.Exit(141) from None
-                if isinstance(last, Error):
-                    print_error(console, last.message)
-            else:
-                with RichDisplay(console, quiet=front["quiet"]) as display:
-                    for last in stream:
-                        display.handle(last)
+            try:
+                last = consume(stream, as_json, front["quiet"], console)
+            except KeyboardInterrupt:
+                console.print("aborted (second Ctrl-C); run marked interrupted", highlight=False)
+                raise typer.Exit(130) from None
     raise typer.Exit(exit_code(last))
+
+
+def consume(stream, as_json: bool, quiet: bool, console) -> object:
+    """Feed the event stream to the NDJSON printer or the Rich display; return the last event."""
+    last = None
+    if as_json:
+        try:
+            for last in stream:
+                print_json(last.to_dict())
+        except BrokenPipeError:
+            stream.close()
+            silence_stdout()
+            raise typer.Exit(141) from None
+        if isinstance(last, Error):
+            print_error(console, last.message)
+        return last
+    with RichDisplay(console, quiet=quiet) as display:
+        for last in stream:
+            display.handle(last)
+    return last
 
 
 def build_signature() -> inspect.Signature:
     table = option_table()
     task_params = [cli_parameter(name, entry) for name, entry in table.items()]
-    return inspect.Signature(front_end_parameters() + task_params)
+    ctx = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    return inspect.Signature([ctx] + front_end_parameters() + task_params)
 
 
 train.__signature__ = build_signature()
 train.__annotations__ = {p.name: p.annotation for p in train.__signature__.parameters.values()}
-app.callback(invoke_without_command=True)(train)

@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
+from digits.core.events import json_safe
+
 
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO]:
@@ -29,5 +31,5 @@ def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO]:
 def write_json(path: Path, obj) -> None:
     """Write `obj` as indented JSON, atomically."""
     with atomic_open(path, "w") as handle:
-        json.dump(obj, handle, indent=2, sort_keys=False)
+        json.dump(json_safe(obj), handle, indent=2, allow_nan=False)
         handle.write("\n")

@@ -67,6 +67,8 @@ class TrainConfig:
     seed: int = option(0, "Seed for every random stream (init, shuffling, noise).", min=0)
     train_size: int = option(0, "Train on a random subset of this many images (0 = all).", min=0)
 
+    # Named bundles of option values. A task with presets has a `preset` field whose default
+    # preset is empty: the field defaults *are* the defaults, so Config() == Config.build({}).
     presets: ClassVar[dict[str, dict]] = {}
 
     def validate(self) -> None:

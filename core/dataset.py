@@ -155,4 +155,6 @@ def load_dataset(data_dir: str | os.PathLike | None = None, use_cache: bool = Tr
             checksums[stem] = "differs from MNIST"
         arrays[key] = array
     validate(arrays, directory)
+    for array in arrays.values():
+        array.flags.writeable = False  # shared by every consumer; copy before changing
     return Dataset(source=str(directory), bundled=bundled, checksums=checksums, **arrays)

@@ -4,11 +4,23 @@
 over time, never renamed; SCHEMA is bumped on any incompatible change.
 """
 
+import math
 import time as _time
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 SCHEMA = 1
+
+
+def json_safe(value):
+    """A copy that json.dumps(allow_nan=False) accepts: non-finite floats become None, tuples lists."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 @dataclass
@@ -21,7 +33,7 @@ class Event:
         for f in fields(self):
             if f.name != "time":
                 out[f.name] = getattr(self, f.name)
-        return out
+        return json_safe(out)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digits.core.activations import ACTIVATIONS
 from digits.core.atomic import atomic_open, write_json
 from digits.core.errors import ModelFileError
 from digits.core.network import LAYER_TYPES, Network
@@ -18,13 +19,20 @@ FORMAT = "digits-network"
 VERSION = 1
 
 
+def model_files(path: Path) -> tuple[Path, Path]:
+    """(npz, json) for a model path given with or without either extension; dots in names are kept."""
+    path = Path(path)
+    if path.suffix in (".npz", ".json"):
+        path = path.with_suffix("")
+    return path.parent / f"{path.name}.npz", path.parent / f"{path.name}.json"
+
+
 def save_network(path: Path, net: Network, meta: dict | None = None) -> Path:
     """Write `path`.npz and `path`.json; return the .npz path."""
-    path = Path(path).with_suffix("")
-    npz = path.with_suffix(".npz")
+    npz, json_path = model_files(path)
     with atomic_open(npz, "wb") as handle:
         np.savez(handle, **net.state())
-    write_json(path.with_suffix(".json"), {
+    write_json(json_path, {
         "format": FORMAT, "version": VERSION, "layers": net.spec, "sizes": net.sizes,
         "dtype": str(net.dtype), "params": net.num_params, "meta": meta or {},
     })
@@ -52,16 +60,21 @@ def read_spec(json_path: Path) -> dict:
         raise ModelFileError(f"{json_path}: network format version {spec.get('version')} is not supported "
                              f"(this digits reads version {VERSION})")
     layers = spec.get("layers")
-    if not isinstance(layers, list) or not layers or any(
-            not isinstance(layer, dict) or layer.get("type") not in LAYER_TYPES for layer in layers):
-        raise ModelFileError(f"{json_path}: architecture lists no layers or an unknown layer type")
+    if not isinstance(layers, list) or not layers:
+        raise ModelFileError(f"{json_path}: architecture lists no layers")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, dict) or layer.get("type") not in LAYER_TYPES:
+            raise ModelFileError(f"{json_path}: layer {i} has an unknown type (known: {', '.join(LAYER_TYPES)})")
+        if layer.get("activation") not in ACTIVATIONS:
+            raise ModelFileError(f"{json_path}: layer {i} has unknown activation {layer.get('activation')!r}")
+        if not all(isinstance(layer.get(k), int) and layer[k] > 0 for k in ("in", "out")):
+            raise ModelFileError(f"{json_path}: layer {i} lacks positive integer in/out sizes")
     return spec
 
 
 def load_network(path: Path) -> tuple[Network, dict]:
     """Load a network saved by `save_network`; return it and its metadata."""
-    path = Path(path).with_suffix("")
-    npz, json_path = path.with_suffix(".npz"), path.with_suffix(".json")
+    npz, json_path = model_files(path)
     spec = read_spec(json_path)
     try:
         with np.load(npz, allow_pickle=False) as archive:
@@ -70,10 +83,7 @@ def load_network(path: Path) -> tuple[Network, dict]:
         raise ModelFileError(f"{npz}: file not found") from None
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise ModelFileError(f"{npz}: not a readable .npz archive ({exc}); the file is truncated or not ours") from None
-    try:
-        shapes = expected_shapes(spec["layers"])
-    except (KeyError, TypeError, ValueError):
-        raise ModelFileError(f"{json_path}: layer entries lack their in/out sizes") from None
+    shapes = expected_shapes(spec["layers"])
     for before, after in zip(spec["layers"], spec["layers"][1:]):
         if before["out"] != after["in"]:
             raise ModelFileError(f"{json_path}: a layer of {before['out']} outputs feeds one of {after['in']} inputs")

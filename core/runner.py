@@ -1,7 +1,8 @@
 """Running a task end to end: validate, create the run directory, record events, mark the outcome.
 
-`execute` is what every front-end iterates. Its last event is always one of RunFinished,
-RunInterrupted or Error, so a consumer can derive its exit status from the stream alone.
+`execute` is what every front-end iterates. Once it has yielded RunStarted, its last event is one
+of RunFinished, RunInterrupted or Error, so a consumer can derive its exit status from the stream.
+Problems found before the run starts (bad options, an unusable runs directory) are raised instead.
 """
 
 import time
@@ -10,10 +11,32 @@ from typing import Callable, Iterator
 
 from digits.core.config import TrainConfig
 from digits.core.dataset import Dataset
-from digits.core.errors import DigitsError, RunCancelled
-from digits.core.events import Error, Event, RunFinished, RunInterrupted, RunStarted
+from digits.core.errors import ConfigError, DigitsError, RunCancelled
+from digits.core.events import (EpochFinished, Error, Event, PhaseStarted, Progress, RunFinished, RunInterrupted,
+                                RunStarted)
 from digits.core.runs import RunDir
 from digits.core.tasks import Context, get_task
+
+
+def create_run_dir(runs_root: Path, task: str, config: dict, dataset: str) -> RunDir:
+    try:
+        return RunDir.create(runs_root, task, config, dataset)
+    except OSError as exc:
+        raise ConfigError(f"{runs_root}: cannot create a run directory there ({exc.strerror or exc}); "
+                          "choose another --runs-dir or DIGITS_HOME") from None
+
+
+class Position:
+    """Where the run is, for reporting an interruption that happens between batches."""
+
+    def __init__(self):
+        self.phase = self.epoch = None
+
+    def update(self, event: Event) -> None:
+        if isinstance(event, PhaseStarted):
+            self.phase, self.epoch = event.phase, 1
+        elif isinstance(event, (Progress, EpochFinished)):
+            self.phase, self.epoch = event.phase, event.epoch
 
 
 def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Path | None,
@@ -22,52 +45,52 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
     task = get_task(task_name)
     config.validate()
     config.validate_data(len(dataset.train_images))
-    run = RunDir.create(runs_root, task.name, config.to_dict(), dataset.name) if runs_root is not None else None
+    run = create_run_dir(runs_root, task.name, config.to_dict(), dataset.name) if runs_root is not None else None
     run_id = run.run_id if run else f"{task.name}-unsaved"
     run_dir = str(run.path) if run else None
     started = time.perf_counter()
-    ctx = Context(dataset=dataset, should_stop=should_stop, run=run)
-    outcome = "interrupted"  # what the run is marked if the consumer stops iterating early
+    position = Position()
 
-    def emit(event: Event) -> Event:
+    def close(event: Event, status: str, **details) -> Event:
+        """Record the final event, then mark the run (which closes its event log)."""
         if run is not None:
             run.record(event)
+            run.finish(status, **details)
         return event
 
     try:
-        yield emit(RunStarted(task.name, run_id, config.to_dict(), run_dir))
-        stream = task.run(config, ctx)
+        first = RunStarted(task.name, run_id, config.to_dict(), run_dir)
+        if run is not None:
+            run.record(first)
+        yield first
+        stream = task.run(config, Context(dataset=dataset, should_stop=should_stop, run=run))
         while True:
             try:
                 event = next(stream)
             except StopIteration as stop:
                 metrics = stop.value or {}
                 break
-            yield emit(event)
-        outcome = "finished"
-        if run is not None:
-            run.finish("finished", metrics)
-        yield emit(RunFinished(task.name, run_id, run_dir, time.perf_counter() - started, metrics))
+            position.update(event)
+            if run is not None:
+                run.record(event)
+            yield event
+            if should_stop():  # a stop that arrived during evaluation or saving, between batches
+                stream.close()
+                raise RunCancelled(position.phase, position.epoch, None)
+        yield close(RunFinished(task.name, run_id, run_dir, time.perf_counter() - started, metrics),
+                    "finished", metrics=metrics)
     except RunCancelled as where:
-        outcome = "interrupted"
         spot = {"phase": where.phase, "epoch": where.epoch, "step": where.step}
-        if run is not None:
-            run.finish("interrupted", where=spot)
-        yield emit(RunInterrupted(task.name, run_id, run_dir, time.perf_counter() - started, **spot))
-    except DigitsError as exc:
-        outcome = "failed"
-        if run is not None:
-            run.finish("failed", error=str(exc))
-        yield emit(Error(str(exc)))
-    except GeneratorExit:
+        yield close(RunInterrupted(task.name, run_id, run_dir, time.perf_counter() - started, **spot),
+                    "interrupted", where=spot)
+    except (DigitsError, OSError) as exc:
+        message = str(exc) if isinstance(exc, DigitsError) else f"cannot write the run's files: {exc}"
+        yield close(Error(message), "failed", error=message)
+    except (GeneratorExit, KeyboardInterrupt):
         if run is not None and run.info["status"] == "running":
             run.finish("interrupted")
         raise
     except BaseException as exc:
-        outcome = "failed"
         if run is not None and run.info["status"] == "running":
             run.finish("failed", error=f"{type(exc).__name__}: {exc}")
         raise
-    finally:
-        if run is not None and run.info["status"] == "running":
-            run.finish(outcome)

@@ -65,7 +65,7 @@ class RunDir:
             return
         if self._events is None:
             self._events = open(self.path / EVENTS_FILE, "a", encoding="utf-8")
-        self._events.write(json.dumps(event.to_dict()) + "\n")
+        self._events.write(json.dumps(event.to_dict(), allow_nan=False) + "\n")
         self._events.flush()
 
     def save_model(self, name: str, net: Network, meta: dict | None = None) -> Path:
@@ -73,7 +73,8 @@ class RunDir:
         self.info["models"].append(name)
         return path
 
-    def finish(self, status: str, metrics: dict | None = None, error: str | None = None, where: dict | None = None):
+    def finish(self, status: str, metrics: dict | None = None, error: str | None = None,
+               where: dict | None = None) -> None:
         self.info.update(status=status, finished=time.time())
         self.info["seconds"] = self.info["finished"] - self.info["started"]
         if metrics is not None:
@@ -91,6 +92,8 @@ class RunDir:
 def pid_alive(pid) -> bool:
     try:
         os.kill(int(pid), 0)
+    except PermissionError:
+        return True  # exists, owned by someone else
     except (OSError, ValueError, TypeError):
         return False
     return True

@@ -178,3 +178,27 @@ def test_option_of_another_task_is_refused():
     from digits.core.errors import ConfigError
     with pytest.raises(ConfigError, match="--aux does not apply to --task baseline"):
         config_overrides("baseline", {"aux": 3})
+
+
+def test_sizes_may_be_given_as_separate_words():
+    result = invoke("train", "--hidden", "24", "16", "--epochs", "1", "--train-size", "1000", "--json", "--no-save")
+    assert result.exit_code == 0, result.stderr
+    assert json_lines(result.stdout)[0]["config"]["hidden"] == [24, 16]
+    stray = invoke("train", "--epochs", "1", "extra")
+    assert stray.exit_code == 2 and "unexpected argument 'extra'" in stray.stderr
+
+
+def test_unusable_runs_dir_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = invoke("train", *QUICK, "--runs-dir", str(blocker))
+    assert result.exit_code == 2
+    assert "cannot create a run directory there" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_paths_with_brackets_are_printed_literally(tmp_path):
+    odd = tmp_path / "r[/x]"
+    result = invoke("train", *QUICK, "--runs-dir", str(odd))
+    assert result.exit_code == 0, result.stderr
+    assert "r[/x]" in " ".join(result.stderr.split())

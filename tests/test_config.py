@@ -43,3 +43,8 @@ def test_registry():
     assert "baseline" in TASKS and get_task("baseline").name == "baseline"
     with pytest.raises(ConfigError, match="unknown task 'x'; choose from: baseline"):
         get_task("x")
+
+
+def test_field_defaults_are_the_default_preset():
+    for task in TASKS.values():
+        assert task.Config() == task.Config.build({})

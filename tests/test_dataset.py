@@ -87,3 +87,8 @@ def test_bundled_checksum_mismatch_is_an_error(tmp_path, monkeypatch, mnist):
     monkeypatch.setattr(ds, "bundled_dir", lambda: fake)
     with pytest.raises(DataError, match="t10k-images-idx3-ubyte: checksum mismatch"):
         ds.load_dataset()
+
+
+def test_arrays_are_read_only_on_every_path(tiny_dir):
+    for data in (ds.load_dataset(tiny_dir, use_cache=False), ds.load_dataset(tiny_dir), ds.load_dataset(tiny_dir)):
+        assert not data.train_images.flags.writeable and not data.test_labels.flags.writeable

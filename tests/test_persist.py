@@ -78,3 +78,28 @@ def test_pickled_object_arrays_are_refused(tmp_path, net):
     np.savez(tmp_path / "m.npz", **arrays)
     with pytest.raises(ModelFileError):
         load_network(tmp_path / "m")
+
+
+def test_names_with_dots_keep_their_own_files(tmp_path, net):
+    other = Network.mlp([6, 5, 3], "relu", np.random.default_rng(9))
+    save_network(tmp_path / "student-T1.5", net)
+    save_network(tmp_path / "student-T1.0", other)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "student-T1.0.json", "student-T1.0.npz", "student-T1.5.json", "student-T1.5.npz"]
+    back, _ = load_network(tmp_path / "student-T1.5.npz")
+    np.testing.assert_array_equal(back.params[0], net.params[0])
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"activation": "gelu"}, "unknown activation 'gelu'"),
+    ({"activation": None}, "unknown activation None"),
+    ({"type": "conv"}, "unknown type"),
+    ({"in": "six"}, "positive integer in/out sizes"),
+])
+def test_bad_layer_entries(tmp_path, net, change, message):
+    save_network(tmp_path / "m", net)
+    spec = json.loads((tmp_path / "m.json").read_text())
+    spec["layers"][0].update(change)
+    (tmp_path / "m.json").write_text(json.dumps(spec))
+    with pytest.raises(ModelFileError, match=message):
+        load_network(tmp_path / "m")

@@ -82,3 +82,22 @@ def test_stop_request_is_honoured_at_the_next_batch():
 def test_divergence_names_phase_and_suggests_lower_lr():
     with pytest.raises(TrainingDiverged, match=r"phase 'tiny', epoch 1, step \d+; try a lower learning rate"):
         list(train(tiny_phase(lr=1e30)))
+
+
+def test_runner_marks_runs_for_every_ending(mnist, tmp_path):
+    from digits.core.runs import list_runs
+
+    config = BaselineConfig.build({"epochs": 1, "train_size": 1000, "hidden": "8"})
+    events = list(execute("baseline", config, mnist, tmp_path, should_stop=lambda: True))
+    assert events[-1].name == "run_interrupted"
+
+    def abort():
+        raise KeyboardInterrupt  # a second Ctrl-C arrives while training
+
+    with pytest.raises(KeyboardInterrupt):
+        list(execute("baseline", config, mnist, tmp_path, should_stop=abort))
+    stream = execute("baseline", config, mnist, tmp_path)
+    next(stream)
+    stream.close()  # the consumer went away (closed pipe)
+    assert [r["status"] for r in list_runs(tmp_path)] == ["interrupted"] * 3
+    assert all(r["seconds"] is not None for r in list_runs(tmp_path))

@@ -5,7 +5,7 @@ from typing import ClassVar
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
-from digits.core.init import WEIGHT_INITS
+from digits.core.init import BIAS_INITS, WEIGHT_INITS
 from digits.core.losses import cross_entropy
 from digits.core.network import Network
 from digits.core.optim import OPTIMIZERS, make_optimizer
@@ -18,6 +18,8 @@ from digits.core.training import Phase, accuracy, shuffled_batches, train
 
 @dataclass
 class BaselineConfig(TrainConfig):
+    epochs: int = option(6, "Training epochs.", min=1)
+    lr: float = option(2e-3, "Learning rate (initial, for decaying schedules).", positive=True)
     preset: str = option("default", "Architecture preset: default, tiny (784-10-10), small (784-16-16-10), "
                          "classic (784-64-10 sigmoid, plain SGD).",
                          choices=("default", "tiny", "small", "classic"))
@@ -25,6 +27,8 @@ class BaselineConfig(TrainConfig):
     activation: str = option("relu", "Hidden activation.", choices=("relu", "tanh", "sigmoid"))
     optimizer: str = option("adam", "Optimizer.", choices=OPTIMIZERS)
     init: str = option("he_uniform", "Weight initialiser.", choices=tuple(WEIGHT_INITS))
+    bias_init: str = option("zeros", "Bias initialiser (fan_in_uniform: U(±1/sqrt(fan_in)), PyTorch's default).",
+                            choices=tuple(BIAS_INITS))
     weight_decay: float = option(0.0, "L2 weight decay.", min=0)
     schedule: str = option("exponential", "Learning-rate schedule.", choices=SCHEDULES)
     lr_decay: float = option(0.7, "Schedule factor: per epoch (exponential) or per step (step).", positive=True)
@@ -32,7 +36,7 @@ class BaselineConfig(TrainConfig):
     scale: str = option("unit", "Input scaling: unit [0,1] or symmetric [-1,1].", choices=SCALES)
 
     presets: ClassVar[dict[str, dict]] = {
-        "default": {"epochs": 6, "lr": 2e-3},
+        "default": {},
         "tiny": {"hidden": (10,), "lr": 1e-2, "epochs": 10},
         "small": {"hidden": (16, 16), "lr": 1e-2, "epochs": 10},
         "classic": {"hidden": (64,), "activation": "sigmoid", "init": "he_normal", "optimizer": "sgd",
@@ -53,7 +57,8 @@ class Baseline(Task):
         x_train = to_inputs(images, cfg.scale)
         x_test, y_test = test_inputs(data, cfg.scale)
         sizes = [x_train.shape[1], *cfg.hidden, data.num_classes]
-        net = Network.mlp(sizes, cfg.activation, seeding.rng(cfg.seed, "init"), weight_init=cfg.init)
+        net = Network.mlp(sizes, cfg.activation, seeding.rng(cfg.seed, "init"),
+                          weight_init=cfg.init, bias_init=cfg.bias_init)
         phase = Phase(
             name="train",
             net=net,
