@@ -14,7 +14,6 @@ import platform
 import statistics
 
 import numpy as np
-
 from digits.core import seeding
 from digits.core.dataset import load_dataset
 from digits.core.events import EpochFinished

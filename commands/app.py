@@ -1,10 +1,8 @@
 """The `digits` command: the root Typer app and its sub-apps, and the console-script entry point."""
 
-from typing import Optional
-
-import typer
 
 import digits
+import typer
 from digits.commands import data, runs, tasks, train
 from digits.commands.common import DEBUG_ENV, Settings
 
@@ -31,7 +29,7 @@ def show_version(value: bool) -> None:
 @app.callback()
 def root(
     debug: bool = typer.Option(False, "--debug", help=f"Show full tracebacks (or set {DEBUG_ENV}=1)."),
-    version: Optional[bool] = typer.Option(None, "--version", callback=show_version, is_eager=True,
+    version: bool | None = typer.Option(None, "--version", callback=show_version, is_eager=True,
                                            help="Print the version and exit."),
 ) -> None:
     """digits: watch famous neural-network results happen on MNIST, in numpy, in your terminal."""

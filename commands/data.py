@@ -1,22 +1,20 @@
 """`digits data`: inspect the dataset in use."""
 
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import typer
+from digits.commands.common import err_console, errors_reported, print_json
+from digits.core.dataset import load_dataset
 from rich.markup import escape
 from rich.table import Table
-
-from digits.core.dataset import load_dataset
-from digits.commands.common import err_console, errors_reported, print_json
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command()
 def info(
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Directory of MNIST-layout IDX files "
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="Directory of MNIST-layout IDX files "
                                             "(default $DIGITS_DATA_DIR or the bundled MNIST)."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:

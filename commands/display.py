@@ -4,6 +4,9 @@ On a terminal it shows a progress bar per phase; when stderr is not a terminal i
 per epoch instead (no animation in logs). Everything goes to the stderr console.
 """
 
+from digits.commands.common import print_error
+from digits.core import events as ev
+from digits.core.render import ascii_art
 from rich.columns import Columns
 from rich.console import Console, Group
 from rich.markup import escape
@@ -11,10 +14,6 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
-
-from digits.core import events as ev
-from digits.core.render import ascii_art
-from digits.commands.common import print_error
 
 
 def fmt_metric(name: str, value) -> str:

@@ -1,21 +1,19 @@
 """`digits runs`: the saved runs, newest last."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
-from rich.markup import escape
-from rich.table import Table
-
+from digits.commands.common import err_console, print_json
 from digits.core import paths
 from digits.core.runs import list_runs
-from digits.commands.common import err_console, print_json
+from rich.markup import escape
+from rich.table import Table
 
 STATUS_STYLE = {"finished": "green", "interrupted": "yellow", "failed": "red", "abandoned": "red"}
 
 
 def runs(
-    runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", help="Runs directory (default $DIGITS_HOME/runs "
+    runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Runs directory (default $DIGITS_HOME/runs "
                                             "or the user data dir)."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per run on stdout."),
 ) -> None:
@@ -41,7 +39,9 @@ def runs(
         acc = info.get("metrics", {}).get("test_accuracy")
         status = info.get("status", "?")
         table.add_row(
-            escape(info["run_id"]), escape(str(info.get("task", "?"))), f"[{STATUS_STYLE.get(status, 'default')}]{status}[/]",
+            escape(info["run_id"]),
+            escape(str(info.get("task", "?"))),
+            f"[{STATUS_STYLE.get(status, 'default')}]{status}[/]",
             f"{info['seconds']:.1f}" if info.get("seconds") is not None else "-",
             f"{acc:.2%}" if isinstance(acc, (int, float)) else "-",
         )

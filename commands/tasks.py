@@ -1,10 +1,10 @@
 """`digits tasks`: the experiments digits can run."""
 
 import typer
+from digits.commands.common import err_console, print_json
+from digits.core.tasks import TASKS
 from rich.table import Table
 
-from digits.core.tasks import TASKS
-from digits.commands.common import err_console, print_json
 
 def tasks(json_out: bool = typer.Option(False, "--json", help="One JSON object per task on stdout.")) -> None:
     """List the tasks: name, what it shows, and the paper it reproduces."""

@@ -7,10 +7,11 @@ options appear here without editing this module. Options left unset take the tas
 import inspect
 from dataclasses import fields
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 import typer
-
+from digits.commands.common import StopFlag, err_console, errors_reported, print_error, print_json, silence_stdout
+from digits.commands.display import RichDisplay
 from digits.core import paths
 from digits.core.config import field_types, flag, is_int_tuple, parse_int_list
 from digits.core.dataset import load_dataset
@@ -18,9 +19,6 @@ from digits.core.errors import ConfigError
 from digits.core.events import Error, RunFinished, RunInterrupted
 from digits.core.runner import execute
 from digits.core.tasks import TASKS
-from digits.commands.common import (StopFlag, err_console, errors_reported, print_error, print_json,
-                                     silence_stdout)
-from digits.commands.display import RichDisplay
 
 CONTEXT_SETTINGS = {"allow_extra_args": True}  # lets `--hidden 256 256` work as the users type it
 
@@ -59,15 +57,15 @@ def cli_parameter(name: str, entry: dict) -> inspect.Parameter:
     kwargs = {"help": help_text(entry), "show_default": False}
     decls = [flag(name)]
     if meta.get("choices"):
-        annotation = Optional[Literal[tuple(meta["choices"])]]
+        annotation = Literal[tuple(meta["choices"])] | None
     elif is_int_tuple(tp):
-        annotation = Optional[str]
+        annotation = str | None
         kwargs["metavar"] = meta.get("metavar") or "SIZES"
     elif tp is bool:
-        annotation = Optional[bool]
+        annotation = bool | None
         decls = [f"{flag(name)}/--no-{flag(name)[2:]}"]
     else:
-        annotation = Optional[tp]
+        annotation = tp | None
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
                              default=typer.Option(None, *decls, **kwargs), annotation=annotation)
 
@@ -82,9 +80,9 @@ def front_end_parameters() -> list[inspect.Parameter]:
                                                    "(see `digits tasks`).")),
         param("json_out", bool, typer.Option(False, "--json", help="Print NDJSON events on stdout, nothing else.")),
         param("quiet", bool, typer.Option(False, "--quiet", "-q", help="No progress; print only the result.")),
-        param("runs_dir", Optional[Path], typer.Option(None, "--runs-dir", help="Where runs are saved "
+        param("runs_dir", Path | None, typer.Option(None, "--runs-dir", help="Where runs are saved "
                                                        "(default $DIGITS_HOME/runs or the user data dir).")),
-        param("data_dir", Optional[Path], typer.Option(None, "--data-dir", help="Directory of MNIST-layout IDX "
+        param("data_dir", Path | None, typer.Option(None, "--data-dir", help="Directory of MNIST-layout IDX "
                                                        "files (default $DIGITS_DATA_DIR or the bundled MNIST).")),
         param("no_save", bool, typer.Option(False, "--no-save", help="Do not write a run directory.")),
     ]

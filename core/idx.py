@@ -9,7 +9,6 @@ import struct
 from pathlib import Path
 
 import numpy as np
-
 from digits.core.errors import DataError
 
 DTYPES = {

@@ -29,10 +29,7 @@ class SGD:
                 v = self.velocity[i]
                 v *= self.momentum
                 v += g
-                if self.nesterov:
-                    g = np.add(g, self.momentum * v, out=self._scratch[i])
-                else:
-                    g = v
+                g = np.add(g, self.momentum * v, out=self._scratch[i]) if self.nesterov else v
             p -= self.lr * g
 
 

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-
 from digits.core.activations import ACTIVATIONS
 from digits.core.atomic import atomic_open, write_json
 from digits.core.errors import ModelFileError
@@ -53,7 +52,7 @@ def read_spec(json_path: Path) -> dict:
     except FileNotFoundError:
         raise ModelFileError(f"{json_path}: missing architecture file (save both .npz and .json)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelFileError(f"{json_path}: not valid JSON ({exc}); the file is damaged or not a digits model") from None
+        raise ModelFileError(f"{json_path}: not valid JSON ({exc}); damaged, or not a digits model") from None
     if not isinstance(spec, dict) or spec.get("format") != FORMAT:
         raise ModelFileError(f"{json_path}: not a digits network file (no \"format\": \"{FORMAT}\")")
     if spec.get("version") != VERSION:

@@ -6,14 +6,22 @@ Problems found before the run starts (bad options, an unusable runs directory) a
 """
 
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from digits.core.config import TrainConfig
 from digits.core.dataset import Dataset
 from digits.core.errors import ConfigError, DigitsError, RunCancelled
-from digits.core.events import (EpochFinished, Error, Event, PhaseStarted, Progress, RunFinished, RunInterrupted,
-                                RunStarted)
+from digits.core.events import (
+    EpochFinished,
+    Error,
+    Event,
+    PhaseStarted,
+    Progress,
+    RunFinished,
+    RunInterrupted,
+    RunStarted,
+)
 from digits.core.runs import RunDir
 from digits.core.tasks import Context, get_task
 

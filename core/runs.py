@@ -12,9 +12,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
 import digits
+import numpy as np
 from digits.core.atomic import write_json
 from digits.core.events import Event, Progress
 from digits.core.network import Network
@@ -64,7 +63,8 @@ class RunDir:
         if isinstance(event, Progress):
             return
         if self._events is None:
-            self._events = open(self.path / EVENTS_FILE, "a", encoding="utf-8")
+            # Kept open for the run's lifetime (one flushed line per event); finish() closes it.
+            self._events = open(self.path / EVENTS_FILE, "a", encoding="utf-8")  # noqa: SIM115
         self._events.write(json.dumps(event.to_dict(), allow_nan=False) + "\n")
         self._events.flush()
 

@@ -7,11 +7,10 @@ A `Phase` says what to train (network, optimizer, loss, batches, schedule) and h
 
 import math
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 import numpy as np
-
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, Event, PhaseFinished, PhaseStarted, Progress
 from digits.core.network import Network

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from digits.core import idx
 from digits.core.dataset import FILES, load_dataset
 

@@ -3,10 +3,9 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
-
 from digits.commands.app import app
 from digits.core.runs import list_runs
+from typer.testing import CliRunner
 
 runner = CliRunner()
 QUICK = ["--epochs", "1", "--train-size", "2000", "--hidden", "32"]

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from digits.core import losses
 from digits.core.network import Network
 

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from digits.core.runs import list_runs
 
@@ -30,7 +31,7 @@ def test_ctrl_c_marks_the_run_interrupted_and_exits_130(tmp_path):
     assert "Traceback" not in err
     (run,) = list_runs(tmp_path)
     assert run["status"] == "interrupted" and run["stopped_at"]["phase"] == "train"
-    logged = [json.loads(x) for x in open(os.path.join(run["path"], "events.jsonl"))]
+    logged = [json.loads(x) for x in Path(run["path"], "events.jsonl").read_text().splitlines()]
     assert logged[-1]["event"] == "run_interrupted"
 
 

@@ -1,7 +1,6 @@
 """ASCII rendering of digits."""
 
 import numpy as np
-
 from digits.core.render import RAMP, ascii_art
 
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from digits.core import seeding
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, PhaseFinished, PhaseStarted
@@ -62,7 +61,7 @@ def tiny_phase(lr=0.1, epochs=2):
 
 def test_phase_event_sequence():
     events = list(train(tiny_phase()))
-    kinds = [type(e) for e in events if not e.name == "progress"]
+    kinds = [type(e) for e in events if e.name != "progress"]
     assert kinds == [PhaseStarted, EpochFinished, EpochFinished, PhaseFinished]
     assert [e.epoch for e in events if isinstance(e, EpochFinished)] == [1, 2]
 

@@ -1,7 +1,8 @@
 """What a task is (a named experiment with a config dataclass and a `run` generator) and the registry."""
 
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Generator
+from typing import ClassVar
 
 from digits.core.config import TrainConfig
 from digits.core.dataset import Dataset

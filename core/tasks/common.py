@@ -1,7 +1,6 @@
 """Pieces several tasks share: data preparation and example digits for the front-ends."""
 
 import numpy as np
-
 from digits.core.dataset import Dataset
 from digits.core.events import Examples
 from digits.core.network import Network
