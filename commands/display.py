@@ -26,12 +26,18 @@ def fmt_metric(name: str, value) -> str:
     return str(value)
 
 
-def digit_panel(image, label: int, prediction: int) -> Panel:
+FULL_PANEL_WIDTH = 44  # 20 cropped pixels × 2 characters + borders and padding
+
+
+def digit_panel(image, label: int, prediction: int, compact: bool) -> Panel:
+    """A test digit as ASCII art titled with its label and prediction, like the reference recognizer."""
     ok = label == prediction
     mark = "[green]✓[/]" if ok else "[red]✗[/]"
-    art = Text("\n".join(ascii_art(image, crop=4)))
-    return Panel(art, title=f"True: {label}, Predicted: {prediction} {mark}", expand=False,
-                 border_style="green" if ok else "red")
+    if compact:  # half the lines, one character per pixel column: three digits fit in 80 columns
+        art, title = ascii_art(image, stretch=1, crop=4, rows_per_line=2), f"true {label} · pred {prediction} {mark}"
+    else:
+        art, title = ascii_art(image, crop=4), f"True: {label}, Predicted: {prediction} {mark}"
+    return Panel(Text("\n".join(art)), title=title, expand=False, border_style="green" if ok else "red")
 
 
 class RichDisplay:
@@ -116,7 +122,8 @@ class RichDisplay:
             table.add_row(name, fmt_metric(name, value))
         self.console.print(table)
         for example in self.examples:
-            panels = [digit_panel(img, lab, pred) for img, lab, pred in
+            compact = self.console.width < FULL_PANEL_WIDTH * len(example.labels)
+            panels = [digit_panel(img, lab, pred, compact) for img, lab, pred in
                       zip(example.images, example.labels, example.predictions)]
             self.console.print(Group(Text(f"test digits ({example.model})", style="bold"), Columns(panels)))
         where = f"saved in {escape(e.run_dir)}" if e.run_dir else "not saved"
