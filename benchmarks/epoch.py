@@ -14,6 +14,7 @@ import platform
 import statistics
 
 import numpy as np
+
 from digits.core import seeding
 from digits.core.dataset import load_dataset
 from digits.core.events import EpochFinished

@@ -1,8 +1,9 @@
 """The `digits` command: the root Typer app and its sub-apps, and the console-script entry point."""
 
 
-import digits
 import typer
+
+import digits
 from digits.commands import data, runs, tasks, train
 from digits.commands.common import DEBUG_ENV, Settings
 

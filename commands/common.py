@@ -8,10 +8,11 @@ import sys
 import threading
 
 import typer
-from digits.core.errors import DigitsError
-from digits.core.events import Error, json_safe
 from rich.console import Console
 from rich.markup import escape
+
+from digits.core.errors import DigitsError
+from digits.core.events import Error, json_safe
 
 DEBUG_ENV = "DIGITS_DEBUG"
 

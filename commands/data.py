@@ -4,10 +4,11 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from digits.commands.common import err_console, errors_reported, print_json
-from digits.core.dataset import load_dataset
 from rich.markup import escape
 from rich.table import Table
+
+from digits.commands.common import err_console, errors_reported, print_json
+from digits.core.dataset import load_dataset
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 

@@ -4,9 +4,6 @@ On a terminal it shows a progress bar per phase; when stderr is not a terminal i
 per epoch instead (no animation in logs). Everything goes to the stderr console.
 """
 
-from digits.commands.common import print_error
-from digits.core import events as ev
-from digits.core.render import ascii_art
 from rich.columns import Columns
 from rich.console import Console, Group
 from rich.markup import escape
@@ -14,6 +11,10 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+
+from digits.commands.common import print_error
+from digits.core import events as ev
+from digits.core.render import ascii_art
 
 
 def fmt_metric(name: str, value) -> str:

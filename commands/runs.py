@@ -3,11 +3,12 @@
 from pathlib import Path
 
 import typer
+from rich.markup import escape
+from rich.table import Table
+
 from digits.commands.common import err_console, print_json
 from digits.core import paths
 from digits.core.runs import list_runs
-from rich.markup import escape
-from rich.table import Table
 
 STATUS_STYLE = {"finished": "green", "interrupted": "yellow", "failed": "red", "abandoned": "red"}
 

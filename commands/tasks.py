@@ -1,9 +1,10 @@
 """`digits tasks`: the experiments digits can run."""
 
 import typer
+from rich.table import Table
+
 from digits.commands.common import err_console, print_json
 from digits.core.tasks import TASKS
-from rich.table import Table
 
 
 def tasks(json_out: bool = typer.Option(False, "--json", help="One JSON object per task on stdout.")) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 import typer
+
 from digits.commands.common import StopFlag, err_console, errors_reported, print_error, print_json, silence_stdout
 from digits.commands.display import RichDisplay
 from digits.core import paths

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from digits.core import idx, paths
 from digits.core.atomic import atomic_open
 from digits.core.errors import DataError

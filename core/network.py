@@ -7,6 +7,7 @@ for the optimizers.
 """
 
 import numpy as np
+
 from digits.core.activations import ACTIVATIONS
 from digits.core.init import BIAS_INITS, WEIGHT_INITS
 

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+
 from digits.core.activations import ACTIVATIONS
 from digits.core.atomic import atomic_open, write_json
 from digits.core.errors import ModelFileError

@@ -12,8 +12,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import digits
 import numpy as np
+
+import digits
 from digits.core.atomic import write_json
 from digits.core.events import Event, Progress
 from digits.core.network import Network

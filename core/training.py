@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, Event, PhaseFinished, PhaseStarted, Progress
 from digits.core.network import Network

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from digits.core import idx
 from digits.core.dataset import FILES, load_dataset
 

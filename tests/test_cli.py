@@ -3,9 +3,10 @@
 import json
 
 import pytest
+from typer.testing import CliRunner
+
 from digits.commands.app import app
 from digits.core.runs import list_runs
-from typer.testing import CliRunner
 
 runner = CliRunner()
 QUICK = ["--epochs", "1", "--train-size", "2000", "--hidden", "32"]
@@ -202,3 +203,23 @@ def test_paths_with_brackets_are_printed_literally(tmp_path):
     result = invoke("train", *QUICK, "--runs-dir", str(odd))
     assert result.exit_code == 0, result.stderr
     assert "r[/x]" in " ".join(result.stderr.split())
+
+
+def test_display_draws_full_size_digits_on_a_wide_terminal(mnist):
+    import io
+
+    from rich.console import Console
+
+    from digits.commands.display import RichDisplay
+    from digits.core.runner import execute
+    from digits.core.tasks.baseline import BaselineConfig
+
+    out = io.StringIO()
+    console = Console(file=out, width=200, color_system=None)
+    config = BaselineConfig.build({"epochs": 1, "train_size": 2000, "hidden": "16"})
+    with RichDisplay(console) as display:
+        for event in execute("baseline", config, mnist, None):
+            display.handle(event)
+    text = out.getvalue()
+    assert text.count("True: ") == 3 and "Predicted: " in text
+    assert "✗" in text  # the third digit is one of the model's mistakes

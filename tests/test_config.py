@@ -1,6 +1,7 @@
 """Task configs: presets, explicit overrides, validation and the CLI options built from them."""
 
 import pytest
+
 from digits.commands.train import option_table
 from digits.core.config import parse_int_list
 from digits.core.errors import ConfigError

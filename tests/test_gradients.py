@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from digits.core import losses
 from digits.core.network import Network
 

@@ -4,6 +4,7 @@ import gzip
 
 import numpy as np
 import pytest
+
 from digits.core import idx
 from digits.core.errors import DataError
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from digits.core.optim import SGD, Adam, make_optimizer
 from digits.core.schedules import Constant, Exponential, Step, make_schedule
 

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+
 from digits.core.errors import ModelFileError
 from digits.core.network import Network
 from digits.core.persist import load_network, save_network

@@ -1,6 +1,7 @@
 """ASCII rendering of digits."""
 
 import numpy as np
+
 from digits.core.render import RAMP, ascii_art
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from digits.core import seeding
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, PhaseFinished, PhaseStarted

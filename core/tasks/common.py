@@ -1,6 +1,7 @@
 """Pieces several tasks share: data preparation and example digits for the front-ends."""
 
 import numpy as np
+
 from digits.core.dataset import Dataset
 from digits.core.events import Examples
 from digits.core.network import Network
@@ -23,9 +24,15 @@ def test_inputs(dataset: Dataset, scale: str = "unit"):
 
 def examples(model: str, net: Network, dataset: Dataset, x_test: np.ndarray, rng: np.random.Generator,
              count: int = 3, cols: slice = slice(None)) -> Examples:
-    """`count` random test digits with the model's predictions."""
-    indices = np.sort(rng.choice(len(x_test), count, replace=False))
-    predictions = predict(net, x_test[indices], cols)
+    """`count` test digits with the model's predictions: random ones, and the last one a random
+    mistake when the model makes any (so a user sees what going wrong looks like)."""
+    predicted = predict(net, x_test, cols)
+    wrong = np.flatnonzero(predicted != dataset.test_labels)
+    random_count = count - 1 if len(wrong) else count
+    indices = rng.choice(len(x_test), random_count, replace=False)
+    if len(wrong):
+        indices = np.append(indices, rng.choice(wrong))
+    predictions = predicted[indices]
     return Examples(
         model=model,
         indices=indices.tolist(),
