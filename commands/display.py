@@ -92,7 +92,8 @@ class RichDisplay:
 
     def on_progress(self, e: ev.Progress) -> None:
         self.progress.update(self.phases[e.phase], completed=(e.epoch - 1) * e.steps + e.step,
-                             epoch=f"{e.epoch}/{e.epochs}", loss=f"{e.loss:.4f}")
+                             epoch=f"{e.epoch}/{e.epochs}", loss=f"{e.loss:.4f}",
+                             rate=f"{e.samples_per_second:,.0f}/s")
 
     def on_epoch_finished(self, e: ev.EpochFinished) -> None:
         acc = "-" if e.test_accuracy is None else f"{e.test_accuracy:.2%}"

@@ -67,6 +67,7 @@ class Progress(Event):
     step: int
     steps: int
     loss: float
+    samples_per_second: float = 0.0
 
 
 @dataclass

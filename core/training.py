@@ -63,7 +63,8 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
             now = time.perf_counter()
             if now - last_report >= PROGRESS_INTERVAL:
                 last_report = now
-                yield Progress(phase.name, epoch + 1, phase.epochs, step + 1, phase.steps_per_epoch, loss_sum / seen)
+                yield Progress(phase.name, epoch + 1, phase.epochs, step + 1, phase.steps_per_epoch, loss_sum / seen,
+                               samples_per_second=seen / (now - started))
         seconds = time.perf_counter() - started
         metrics = phase.evaluate(phase.net) if phase.evaluate else {}
         yield EpochFinished(
