@@ -27,6 +27,8 @@ FRONT_END_OPTIONS = ("task", "json_out", "quiet", "runs_dir", "data_dir", "no_sa
 
 
 def show(value) -> str:
+    if value in ("", ()):
+        return "none"
     return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
@@ -36,21 +38,29 @@ def option_table() -> dict[str, dict]:
     for task_name, task_cls in sorted(TASKS.items()):
         types = field_types(task_cls.Config)
         for f in fields(task_cls.Config):
-            entry = table.setdefault(f.name, {"type": types[f.name], "meta": f.metadata, "defaults": {}})
+            entry = table.setdefault(f.name, {"type": types[f.name], "meta": f.metadata, "defaults": {},
+                                              "helps": {}})
             if entry["type"] != types[f.name]:
                 raise TypeError(f"option {f.name} has different types in different tasks")
             entry["defaults"][task_name] = task_cls.Config.default_of(f.name)
+            entry["helps"][task_name] = f.metadata["help"]
+            if f.metadata.get("choices"):  # the CLI accepts the union; each task validates its own
+                merged = dict.fromkeys((entry["meta"].get("choices") or ()) + f.metadata["choices"])
+                entry["meta"] = {**entry["meta"], "choices": tuple(merged)}
     return table
 
 
 def help_text(entry: dict) -> str:
-    defaults = entry["defaults"]
-    values = {show(v) for v in defaults.values()}
-    if len(defaults) == len(TASKS) and len(values) == 1:
-        suffix = f"(default {values.pop()})"
-    else:
-        suffix = "(default " + "; ".join(f"{t}: {show(v)}" for t, v in defaults.items()) + ")"
-    return f"{entry['meta']['help']} {suffix}"
+    """One help text when every task agrees, else each task's own: `task: help (default x)`."""
+    defaults, helps = entry["defaults"], entry["helps"]
+    if len(set(helps.values())) == 1:
+        values = {show(v) for v in defaults.values()}
+        if len(defaults) == len(TASKS) and len(values) == 1:
+            suffix = f"(default {values.pop()})"
+        else:
+            suffix = "(default " + "; ".join(f"{t}: {show(v)}" for t, v in defaults.items()) + ")"
+        return f"{next(iter(helps.values()))} {suffix}"
+    return " ".join(f"{t}: {helps[t]} (default {show(defaults[t])})" for t in defaults)
 
 
 def cli_parameter(name: str, entry: dict) -> inspect.Parameter:

@@ -14,10 +14,15 @@ from digits.core.errors import ConfigError
 
 
 def option(default, help: str, choices: tuple | None = None, min: float | None = None,
-           positive: bool = False, metavar: str | None = None):
-    """A config field with the metadata the front-ends need."""
+           positive: bool = False, metavar: str | None = None, item_range: tuple[int, int | None] = (1, None),
+           allow_empty: bool = False):
+    """A config field with the metadata the front-ends need.
+
+    For lists of whole numbers, `item_range` bounds each value (inclusive; None = no upper bound)
+    and `allow_empty` says whether an empty list means "not used".
+    """
     meta = {"help": help, "choices": tuple(choices) if choices else None, "min": min,
-            "positive": positive, "metavar": metavar}
+            "positive": positive, "metavar": metavar, "item_range": item_range, "allow_empty": allow_empty}
     return field(default=default, metadata=meta)
 
 
@@ -34,14 +39,43 @@ def is_int_tuple(tp) -> bool:
 
 
 def parse_int_list(text: str, name: str = "value") -> tuple[int, ...]:
-    """'256,256' (or '256 256', '256x256') -> (256, 256)."""
+    """'256,256' (or '256 256', '256x256') -> (256, 256); '' -> ()."""
     text = str(text).strip()
+    if not text:
+        return ()
     if not re.fullmatch(r"\d+(\s*[,x ]\s*\d+)*", text):
         raise ConfigError(f"{flag(name)} takes comma-separated whole numbers like 256,256 (got {text!r})")
-    values = tuple(int(p) for p in re.split(r"\s*[,x ]\s*", text))
-    if any(v <= 0 for v in values):
-        raise ConfigError(f"{flag(name)} needs one or more positive sizes like 256,256 (got {text!r})")
-    return values
+    return tuple(int(p) for p in re.split(r"\s*[,x ]\s*", text))
+
+
+def check_int_list(values: tuple[int, ...], name: str, meta) -> None:
+    low, high = meta.get("item_range", (1, None))
+    if not values and not meta.get("allow_empty"):
+        raise ConfigError(f"{flag(name)} needs at least one value")
+    if any(v < low or (high is not None and v > high) for v in values):
+        if (low, high) == (1, None):
+            raise ConfigError(f"{flag(name)} needs one or more positive sizes (got {','.join(map(str, values))})")
+        raise ConfigError(f"{flag(name)} values must lie in {low}-{high} (got {','.join(map(str, values))})")
+
+
+def parse_seeds(text: str, seed: int) -> tuple[int, ...]:
+    """'' -> (seed,); '5' -> five seeds from `seed`; '0,1,2' -> those seeds."""
+    text = str(text).strip()
+    if not text:
+        return (seed,)
+    if text.isdigit():
+        if int(text) < 1:
+            raise ConfigError("--seeds needs a count of at least 1 (e.g. 5) or a list like 0,1,2")
+        return tuple(range(seed, seed + int(text)))
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        raise ConfigError(f"--seeds list is empty (got {text!r}); give a count like 5 or a list like 0,1,2")
+    if not all(p.isdigit() for p in parts):
+        raise ConfigError(f"--seeds takes a count like 5 or a list of whole numbers like 0,1,2 (got {text!r})")
+    seeds = tuple(int(p) for p in parts)
+    if len(set(seeds)) != len(seeds):
+        raise ConfigError(f"--seeds lists a seed twice (got {text!r})")
+    return seeds
 
 
 def parse_value(cls, name: str, text: str):
@@ -85,8 +119,8 @@ class TrainConfig:
                     raise ConfigError(f"{name} must be greater than 0 (got {value:g})")
                 if meta.get("min") is not None and value < meta["min"]:
                     raise ConfigError(f"{name} must be at least {meta['min']:g} (got {value:g})")
-            if is_int_tuple(types[f.name]) and (not value or any(v <= 0 for v in value)):
-                raise ConfigError(f"{name} needs one or more positive sizes (got {value!r})")
+            if is_int_tuple(types[f.name]):
+                check_int_list(value, f.name, meta)
 
     def validate_data(self, train_count: int) -> None:
         """Checks that need the dataset's size."""

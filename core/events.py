@@ -104,6 +104,26 @@ class Examples(Event):
 
 
 @dataclass
+class Comparison(Event):
+    """Models side by side at the end of a run (teacher, students, controls).
+
+    `models`: [{name, label, test_accuracy, per_class, role?, std?, ci95?, per_seed?}];
+    `highlight`: classes to mark (e.g. omitted digits); `agreement`: {"a vs b": fraction};
+    `reference`: [{what, ours, published}] rows comparing with published figures;
+    `examples`: {indices, labels, images, predictions: {model name: [...]}}.
+    """
+
+    name: ClassVar[str] = "comparison"
+    title: str
+    models: list[dict]
+    highlight: list[int] = field(default_factory=list)
+    agreement: dict = field(default_factory=dict)
+    reference: list[dict] = field(default_factory=list)
+    examples: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RunFinished(Event):
     name: ClassVar[str] = "run_finished"
     task: str
@@ -111,6 +131,7 @@ class RunFinished(Event):
     run_dir: str | None
     seconds: float
     metrics: dict
+    comparison: dict | None = None  # the run's final Comparison event, if any, without event/time
 
 
 @dataclass

@@ -13,6 +13,7 @@ from digits.core.config import TrainConfig
 from digits.core.dataset import Dataset
 from digits.core.errors import ConfigError, DigitsError, RunCancelled
 from digits.core.events import (
+    Comparison,
     EpochFinished,
     Error,
     Event,
@@ -58,6 +59,7 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
     run_dir = str(run.path) if run else None
     started = time.perf_counter()
     position = Position()
+    comparison = None
 
     def close(event: Event, status: str, **details) -> Event:
         """Record the final event, then mark the run (which closes its event log)."""
@@ -79,13 +81,15 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
                 metrics = stop.value or {}
                 break
             position.update(event)
+            if isinstance(event, Comparison):
+                comparison = {k: v for k, v in event.to_dict().items() if k not in ("event", "time")}
             if run is not None:
                 run.record(event)
             yield event
             if should_stop():  # a stop that arrived during evaluation or saving, between batches
                 stream.close()
                 raise RunCancelled(position.phase, position.epoch, None)
-        yield close(RunFinished(task.name, run_id, run_dir, time.perf_counter() - started, metrics),
+        yield close(RunFinished(task.name, run_id, run_dir, time.perf_counter() - started, metrics, comparison),
                     "finished", metrics=metrics)
     except RunCancelled as where:
         spot = {"phase": where.phase, "epoch": where.epoch, "step": where.step}

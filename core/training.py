@@ -79,13 +79,19 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
     yield PhaseFinished(phase.name, metrics)
 
 
-def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, rng: np.random.Generator):
-    """Epoch -> batches of a fresh permutation of (x, y); the last short batch is kept."""
+def shuffled_batches(x: np.ndarray, y, batch_size: int, rng: np.random.Generator,
+                     transform: Callable[[np.ndarray], np.ndarray] | None = None):
+    """Epoch -> batches of a fresh permutation of (x, y); the last short batch is kept.
+
+    `y` is an array or a tuple of arrays (e.g. teacher logits and labels), indexed alike;
+    `transform` (e.g. random translation) is applied to each input batch.
+    """
     def batches(epoch):
         order = rng.permutation(len(x))
         for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
-            yield x[idx], y[idx]
+            inputs = x[idx] if transform is None else transform(x[idx])
+            yield inputs, tuple(t[idx] for t in y) if isinstance(y, tuple) else y[idx]
     return batches
 
 

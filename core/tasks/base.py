@@ -4,6 +4,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from digits.core.atomic import write_json
 from digits.core.config import TrainConfig
 from digits.core.dataset import Dataset
 from digits.core.errors import ConfigError
@@ -25,6 +26,11 @@ class Context:
         if self.run is not None:
             self.run.save_model(name, net, meta)
             self.saved.append(name)
+
+    def save_json(self, name: str, obj) -> None:
+        """A results file in the run directory (per-class accuracies, sweeps, per-seed numbers)."""
+        if self.run is not None:
+            write_json(self.run.path / name, obj)
 
 
 class Task:

@@ -1,0 +1,225 @@
+"""`subliminal`: a student learns digits from pure noise by imitating a teacher's auxiliary logits.
+
+Cloud et al. 2025 (arXiv:2507.14805, §6.2). The teacher is trained on digits with cross-entropy on
+its first 10 logits only; its m extra ("auxiliary") logits never get a direct training signal.
+Students that start from the teacher's *initial* weights are then trained on uniform noise to
+match the teacher's auxiliary logits alone — and their digit logits learn to classify digits.
+Controls in the same run: a student from a different init (the effect should vanish), students
+that match all logits (same and different init), and the untrained network as the floor.
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from digits.core import seeding
+from digits.core.config import TrainConfig, option, parse_seeds
+from digits.core.errors import ConfigError
+from digits.core.events import Comparison
+from digits.core.losses import cross_entropy, soft_target
+from digits.core.network import Network
+from digits.core.optim import Adam
+from digits.core.preprocess import to_inputs
+from digits.core.schedules import Constant
+from digits.core.stats import agreement, per_class_accuracy, summarize
+from digits.core.tasks.base import Task, register
+from digits.core.tasks.common import training_subset
+from digits.core.training import Phase, predict, shuffled_batches, train
+
+DIGITS = slice(0, 10)
+
+# name -> (label, which logits the student matches, same init as the teacher?)
+STUDENTS = {
+    "student": ("student: aux logits, same init", "aux", True),
+    "aux_different_init": ("control: aux logits, different init", "aux", False),
+    "all_same_init": ("control: all logits, same init", "all", True),
+    "all_different_init": ("control: all logits, different init", "all", False),
+}
+METRIC_NAMES = {
+    "teacher": "teacher_test_accuracy",
+    "student": "student_test_accuracy",
+    "aux_different_init": "control_different_init_accuracy",
+    "all_same_init": "all_logits_same_init_accuracy",
+    "all_different_init": "all_logits_different_init_accuracy",
+    "untrained": "untrained_accuracy",
+}
+PUBLISHED = {
+    "reference": [
+        ("teacher (numpy reproduction, 1 seed)", "teacher", 0.9696),
+        ("student aux, same init (numpy reproduction, 1 seed)", "student", 0.8358),
+        ("teacher (PyTorch re-implementation, 100 seeds: 0.969 ± 0.001)", "teacher", 0.969),
+        ("student aux, same init (PyTorch, 100 seeds: 0.774 ± 0.059)", "student", 0.774),
+    ],
+    "paper": [
+        ("teacher (paper Fig. 10b, 100 runs)", "teacher", 0.943),
+        ("student aux, same init (paper: 0.528 ± 0.022)", "student", 0.528),
+        ("control aux, different init (paper: 0.106 ± 0.010)", "aux_different_init", 0.106),
+        ("control all logits, same init (paper)", "all_same_init", 0.913),
+        ("control all logits, different init (paper)", "all_different_init", 0.743),
+        ("untrained (paper)", "untrained", 0.100),
+    ],
+}
+
+
+@dataclass
+class SubliminalConfig(TrainConfig):
+    epochs: int = option(5, "Teacher epochs.", min=1)
+    batch_size: int = option(256, "Mini-batch size (teacher and students).", min=1)
+    lr: float = option(3e-4, "Teacher learning rate (Adam).", positive=True)
+    preset: str = option("reference", "reference: the numpy reproduction; paper: the paper's official code "
+                         "(N(0,1/sqrt(fan_in)) init, zero biases, lr 3e-4, batch 1024, T=1).",
+                         choices=("reference", "paper"))
+    hidden: tuple[int, ...] = option((256, 256), "Hidden layer sizes (teacher and students).", metavar="SIZES")
+    aux: int = option(3, "Auxiliary logits beyond the 10 digit logits.", min=1)
+    temperature: float = option(2.0, "Softmax temperature of the distillation loss (scaled by T²).", positive=True)
+    noise: str = option("uniform", "Student inputs: uniform U[-1,1] or gaussian N(0,1) noise.",
+                        choices=("uniform", "gaussian"))
+    noise_size: int = option(60000, "Number of noise images the students train on.", min=1)
+    student_epochs: int = option(5, "Student epochs.", min=1)
+    student_lr: float = option(1e-3, "Student learning rate (Adam).", positive=True)
+    init: str = option("he_uniform", "Weight initialiser.", choices=("he_uniform", "lecun_normal"))
+    bias_init: str = option("fan_in_uniform", "Bias initialiser.", choices=("fan_in_uniform", "zeros"))
+    controls: bool = option(True, "Also train the control students (different init, all logits).")
+    seeds: str = option("", "Repeat the whole experiment per seed: a count (5 = seeds --seed..--seed+4) "
+                        "or a list (0,1,2); reports mean ± std and a 95% interval.")
+
+    presets: ClassVar[dict[str, dict]] = {
+        "reference": {},
+        "paper": {"init": "lecun_normal", "bias_init": "zeros", "lr": 3e-4, "student_lr": 3e-4,
+                  "batch_size": 1024, "temperature": 1.0},
+    }
+
+    def validate(self) -> None:
+        super().validate()
+        self.seed_list()
+
+    def seed_list(self) -> tuple[int, ...]:
+        return parse_seeds(self.seeds, self.seed)
+
+    def validate_data(self, train_count: int) -> None:
+        super().validate_data(train_count)
+        if self.batch_size > self.noise_size:
+            raise ConfigError(f"--batch-size {self.batch_size} is larger than --noise-size {self.noise_size}")
+
+
+def make_noise(cfg: SubliminalConfig, rng: np.random.Generator, dim: int) -> np.ndarray:
+    if cfg.noise == "uniform":
+        return rng.uniform(-1.0, 1.0, (cfg.noise_size, dim)).astype(np.float32)
+    return rng.standard_normal((cfg.noise_size, dim), dtype=np.float32)
+
+
+@register
+class Subliminal(Task):
+    name = "subliminal"
+    summary = ("A student learns digits from pure noise by matching a teacher's auxiliary logits "
+               "(needs the teacher's initial weights; controls included).")
+    reference = "Cloud et al. 2025, Subliminal learning (arXiv:2507.14805), §6.2"
+    Config = SubliminalConfig
+
+    def run(self, cfg: SubliminalConfig, ctx):
+        seeds = cfg.seed_list()
+        per_seed = []
+        for seed in seeds:
+            suffix = f" (seed {seed})" if len(seeds) > 1 else ""
+            result = yield from self.run_seed(cfg, ctx, seed, suffix, save=seed == seeds[-1])
+            per_seed.append(result)
+        metrics, comparison = summarize_seeds(cfg, per_seed, ctx.dataset)
+        yield comparison
+        ctx.save_json("results.json", {"seeds": list(seeds), "metrics": metrics, "per_seed": [
+            {k: v for k, v in r.items() if k != "predictions"} for r in per_seed]})
+        return metrics
+
+    def run_seed(self, cfg: SubliminalConfig, ctx, seed: int, suffix: str, save: bool):
+        """One full experiment: teacher, then each student from its initial weights; returns results."""
+        data = ctx.dataset
+        images, labels = training_subset(data, cfg.train_size, seeding.rng(seed, "subset"))
+        x_train = to_inputs(images, "symmetric")
+        x_test, y_test = to_inputs(data.test_images, "symmetric"), data.test_labels
+        sizes = [x_train.shape[1], *cfg.hidden, 10 + cfg.aux]
+        aux = slice(10, 10 + cfg.aux)
+
+        def new_net(stream: str) -> Network:
+            return Network.mlp(sizes, "relu", seeding.rng(seed, "init", stream),
+                               weight_init=cfg.init, bias_init=cfg.bias_init)
+
+        def evaluate(net):
+            predicted = predict(net, x_test, DIGITS)
+            return {"test_accuracy": float((predicted == y_test).mean()),
+                    "per_class": per_class_accuracy(predicted, y_test, 10)}
+
+        teacher = new_net("teacher")
+        initial = teacher.clone()  # kept before the teacher trains: the students start here
+        yield from train(Phase(
+            "teacher" + suffix, teacher, Adam(teacher.params, cfg.lr),
+            lambda logits, y: cross_entropy(logits, y, DIGITS),
+            shuffled_batches(x_train, labels, cfg.batch_size, seeding.rng(seed, "shuffle", "teacher")),
+            cfg.epochs, -(-len(x_train) // cfg.batch_size), len(x_train), Constant(cfg.lr), evaluate,
+        ), ctx.should_stop)
+
+        noise = make_noise(cfg, seeding.rng(seed, "noise"), x_train.shape[1])
+        targets = teacher.predict_logits(noise)
+        nets = {"teacher": teacher, "untrained": initial}
+        for name, (_label, matched, same_init) in STUDENTS.items():
+            if name != "student" and not cfg.controls:
+                continue
+            student = initial.clone() if same_init else new_net("different")
+            cols = aux if matched == "aux" else slice(None)
+            yield from train(Phase(
+                name + suffix, student, Adam(student.params, cfg.student_lr),
+                lambda logits, t, cols=cols: soft_target(logits, t, cfg.temperature, cols, "kl"),
+                shuffled_batches(noise, targets, cfg.batch_size, seeding.rng(seed, "shuffle", name)),
+                cfg.student_epochs, -(-len(noise) // cfg.batch_size), len(noise), Constant(cfg.student_lr),
+                evaluate,
+            ), ctx.should_stop)
+            nets[name] = student
+        predictions = {name: predict(net, x_test, DIGITS) for name, net in nets.items()}
+        if save:  # with several seeds, the last seed's networks
+            for name, net in nets.items():
+                ctx.save_model(name, net, {"task": self.name, "seed": seed, "config": cfg.to_dict(),
+                                           "digit_logits": [0, 10], "scale": "symmetric"})
+        return {
+            "seed": seed,
+            "accuracy": {name: float((p == y_test).mean()) for name, p in predictions.items()},
+            "per_class": {name: per_class_accuracy(p, y_test, 10) for name, p in predictions.items()},
+            "agreement": {name: agreement(predictions["teacher"], p) for name, p in predictions.items()
+                          if name != "teacher"},
+            "predictions": predictions,
+        }
+
+
+def summarize_seeds(cfg: SubliminalConfig, per_seed: list[dict], data) -> tuple[dict, Comparison]:
+    """Flat metrics (mean over seeds under the plain names, plus _mean/_std with several seeds) and the panel."""
+    names = [n for n in METRIC_NAMES if n in per_seed[0]["accuracy"]]
+    metrics, models = {}, []
+    for name in names:
+        values = [r["accuracy"][name] for r in per_seed]
+        stats = summarize(values)
+        metrics[METRIC_NAMES[name]] = stats["mean"]
+        if len(per_seed) > 1:
+            metrics[METRIC_NAMES[name] + "_mean"] = stats["mean"]
+            metrics[METRIC_NAMES[name] + "_std"] = stats["std"]
+            metrics[METRIC_NAMES[name] + "_ci95"] = stats["ci95"]
+        per_class = np.mean([r["per_class"][name] for r in per_seed], axis=0).tolist()
+        label = "teacher" if name == "teacher" else "untrained (floor)" if name == "untrained" \
+            else STUDENTS[name][0]
+        models.append({"name": name, "label": label, "test_accuracy": stats["mean"], "std": stats["std"],
+                       "ci95": stats["ci95"], "per_seed": values, "per_class": per_class})
+    metrics["seeds"] = len(per_seed)
+    agree = {f"teacher vs {name}": float(np.mean([r["agreement"][name] for r in per_seed]))
+             for name in names if name != "teacher"}
+    last = per_seed[-1]
+    rng = seeding.rng(last["seed"], "examples")
+    indices = np.sort(rng.choice(len(data.test_labels), 4, replace=False))
+    examples = {"indices": indices.tolist(), "labels": data.test_labels[indices].tolist(),
+                "images": data.test_images[indices].tolist(),
+                "predictions": {name: last["predictions"][name][indices].tolist() for name in names}}
+    ours = {m["name"]: m["test_accuracy"] for m in models}
+    reference = [{"what": what, "ours": ours.get(name), "published": value}
+                 for what, name, value in PUBLISHED[cfg.preset] if name in ours]
+    seeds_note = f"{len(per_seed)} seeds: mean ± std, 95% interval" if len(per_seed) > 1 else \
+        "one seed: the effect varies a lot between seeds; use --seeds 5 before drawing conclusions"
+    comparison = Comparison(
+        title=f"subliminal learning ({cfg.preset} preset, T={cfg.temperature:g}, {cfg.aux} aux logits)",
+        models=models, agreement=agree, reference=reference, examples=examples, notes=[seeds_note])
+    return metrics, comparison
