@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from digits.commands.common import print_error
+from digits.commands.comparison import render_comparison
 from digits.core import events as ev
 from digits.core.render import ascii_art
 
@@ -63,6 +64,7 @@ class RichDisplay:
         self.steps: dict[str, int] = {}
         self.phase_metrics: dict[str, dict] = {}
         self.examples: list[ev.Examples] = []
+        self.comparison: ev.Comparison | None = None
 
     def __enter__(self):
         self.progress.start()
@@ -110,6 +112,9 @@ class RichDisplay:
     def on_examples(self, e: ev.Examples) -> None:
         self.examples.append(e)
 
+    def on_comparison(self, e: ev.Comparison) -> None:
+        self.comparison = e
+
     def on_run_finished(self, e: ev.RunFinished) -> None:
         self.progress.stop()
         if self.quiet:
@@ -117,12 +122,15 @@ class RichDisplay:
             self.console.print(f"{e.task}: test accuracy {acc:.2%}" if acc is not None else f"{e.task}: done",
                                markup=False, highlight=False)
             return
-        table = Table(title=f"{e.task} results", title_justify="left")
-        table.add_column("metric")
-        table.add_column("value", justify="right")
-        for name, value in e.metrics.items():
-            table.add_row(name, fmt_metric(name, value))
-        self.console.print(table)
+        if self.comparison is not None:
+            self.console.print(render_comparison(self.comparison.to_dict()))
+        else:
+            table = Table(title=f"{e.task} results", title_justify="left")
+            table.add_column("metric")
+            table.add_column("value", justify="right")
+            for name, value in e.metrics.items():
+                table.add_row(name, fmt_metric(name, value))
+            self.console.print(table)
         for example in self.examples:
             compact = self.console.width < FULL_PANEL_WIDTH * len(example.labels)
             panels = [digit_panel(img, lab, pred, compact) for img, lab, pred in

@@ -223,3 +223,23 @@ def test_display_draws_full_size_digits_on_a_wide_terminal(mnist):
     text = out.getvalue()
     assert text.count("True: ") == 3 and "Predicted: " in text
     assert "✗" in text  # the third digit is one of the model's mistakes
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--task", "subliminal", "--temperature", "0"], "--temperature must be greater than 0"),
+    (["--task", "distill", "--temperature", "-1"], "--temperature must be greater than 0"),
+    (["--task", "subliminal", "--aux", "0"], "--aux must be at least 1"),
+    (["--task", "subliminal", "--seeds", ","], "--seeds list is empty"),
+    (["--task", "subliminal", "--seeds", "0"], "--seeds needs a count of at least 1"),
+    (["--task", "subliminal", "--seeds", "1,x"], "--seeds takes a count like 5"),
+    (["--task", "distill", "--omit", "10"], "--omit values must lie in 0-9"),
+    (["--task", "distill", "--omit", "0,1,2,3,4,5,6,7,8,9"], "--omit removes every class"),
+    (["--task", "distill", "--keep", "7,11"], "--keep values must lie in 0-9"),
+    (["--task", "baseline", "--omit", "3"], "--omit does not apply to --task baseline"),
+    (["--task", "subliminal", "--init", "glorot_uniform"], "--init must be one of he_uniform, lecun_normal"),
+])
+def test_teacher_student_options_are_checked_before_work(args, message, tmp_path):
+    result = invoke("train", *args, "--runs-dir", str(tmp_path))
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr
+    assert list_runs(tmp_path) == []

@@ -36,6 +36,8 @@ STUDENTS = {
     "all_same_init": ("control: all logits, same init", "all", True),
     "all_different_init": ("control: all logits, different init", "all", False),
 }
+SHORT = {"teacher": "teacher", "student": "student", "aux_different_init": "aux≠init",
+         "all_same_init": "all=init", "all_different_init": "all≠init", "untrained": "untrained"}
 METRIC_NAMES = {
     "teacher": "teacher_test_accuracy",
     "student": "student_test_accuracy",
@@ -203,8 +205,8 @@ def summarize_seeds(cfg: SubliminalConfig, per_seed: list[dict], data) -> tuple[
         per_class = np.mean([r["per_class"][name] for r in per_seed], axis=0).tolist()
         label = "teacher" if name == "teacher" else "untrained (floor)" if name == "untrained" \
             else STUDENTS[name][0]
-        models.append({"name": name, "label": label, "test_accuracy": stats["mean"], "std": stats["std"],
-                       "ci95": stats["ci95"], "per_seed": values, "per_class": per_class})
+        models.append({"name": name, "label": label, "short": SHORT[name], "test_accuracy": stats["mean"],
+                       "std": stats["std"], "ci95": stats["ci95"], "per_seed": values, "per_class": per_class})
     metrics["seeds"] = len(per_seed)
     agree = {f"teacher vs {name}": float(np.mean([r["agreement"][name] for r in per_seed]))
              for name in names if name != "teacher"}
