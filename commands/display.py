@@ -141,7 +141,12 @@ class RichDisplay:
 
     def on_run_interrupted(self, e: ev.RunInterrupted) -> None:
         self.progress.stop()
-        spot = f"phase {e.phase}, epoch {e.epoch}, step {e.step}" if e.phase else "before training"
+        if not e.phase:
+            spot = "before training"
+        elif e.step is None:
+            spot = f"phase {e.phase}, epoch {e.epoch} (between batches)"
+        else:
+            spot = f"phase {e.phase}, epoch {e.epoch}, step {e.step}"
         where = f"; run marked interrupted in {escape(e.run_dir)}" if e.run_dir else ""
         self.console.print(f"[yellow]interrupted[/] at {spot} after {e.seconds:.1f}s{where}", highlight=False)
 

@@ -7,7 +7,6 @@ options appear here without editing this module. Options left unset take the tas
 import inspect
 from dataclasses import fields
 from pathlib import Path
-from typing import Literal
 
 import typer
 
@@ -19,7 +18,7 @@ from digits.core.dataset import load_dataset
 from digits.core.errors import ConfigError
 from digits.core.events import Error, RunFinished, RunInterrupted
 from digits.core.runner import execute
-from digits.core.tasks import TASKS
+from digits.core.tasks import TASKS, get_task
 
 CONTEXT_SETTINGS = {"allow_extra_args": True}  # lets `--hidden 256 256` work as the users type it
 
@@ -68,7 +67,10 @@ def cli_parameter(name: str, entry: dict) -> inspect.Parameter:
     kwargs = {"help": help_text(entry), "show_default": False}
     decls = [flag(name)]
     if meta.get("choices"):
-        annotation = Literal[tuple(meta["choices"])] | None
+        # Checked by the config, not the parser, so a bad value is one `error:` line (and an
+        # `error` event with --json) like every other invalid option.
+        annotation = str | None
+        kwargs["metavar"] = "[" + "|".join(map(str, meta["choices"])) + "]"
     elif is_int_tuple(tp):
         annotation = str | None
         kwargs["metavar"] = meta.get("metavar") or "SIZES"
@@ -87,8 +89,8 @@ def front_end_parameters() -> list[inspect.Parameter]:
 
     tasks = tuple(sorted(TASKS))
     return [
-        param("task", Literal[tasks], typer.Option("baseline", "--task", "-t", help="Which experiment to run "
-                                                   "(see `digits tasks`).")),
+        param("task", str, typer.Option("baseline", "--task", "-t", metavar="[" + "|".join(tasks) + "]",
+                                        help="Which experiment to run (see `digits tasks`).")),
         param("json_out", bool, typer.Option(False, "--json", help="Print NDJSON events on stdout, nothing else.")),
         param("quiet", bool, typer.Option(False, "--quiet", "-q", help="No progress; print only the result.")),
         param("runs_dir", Path | None, typer.Option(None, "--runs-dir", help="Where runs are saved "
@@ -108,7 +110,10 @@ def join_extra_sizes(extra: list[str], given: dict) -> None:
     if len(lists) == 1 and all(word.isdigit() for word in extra):
         given[lists[0]] = ",".join([given[lists[0]], *extra])
         return
-    raise ConfigError(f"unexpected argument {' '.join(extra)!r}; give sizes as one list, like --hidden 256,256")
+    if extra[0] in TASKS:
+        raise ConfigError(f"unexpected argument {extra[0]!r}; did you mean --task {extra[0]}?")
+    hint = "; with several size options give each as one list, like --hidden 256,256" if lists else ""
+    raise ConfigError(f"unexpected argument {' '.join(extra)!r}{hint}")
 
 
 def config_overrides(task_name: str, given: dict) -> dict:
@@ -137,8 +142,8 @@ def train(ctx: typer.Context, **options) -> None:
     front = {k: options.pop(k) for k in FRONT_END_OPTIONS}
     as_json, console = front["json_out"], err_console()
     with errors_reported(as_json):
+        task_name = get_task(front["task"]).name
         join_extra_sizes(ctx.args, options)
-        task_name = front["task"]
         config = TASKS[task_name].Config.build(config_overrides(task_name, options))
         dataset = load_dataset(front["data_dir"])
         runs_root = None if front["no_save"] else (front["runs_dir"] or paths.runs_root())

@@ -94,22 +94,32 @@ def cache_path(path: Path) -> Path:
     return paths.cache_dir() / "idx" / f"{hashlib.sha256(key).hexdigest()[:24]}.npy"
 
 
-def read_cached(path: Path, use_cache: bool) -> np.ndarray:
-    """Decode an IDX file, through the .npy cache when allowed."""
+def read_cached(path: Path, use_cache: bool) -> tuple[np.ndarray, str]:
+    """Decode an IDX file, through the .npy cache when allowed; return the array and its MD5.
+
+    Each cache entry keeps the MD5 its array had when decoded (a .md5 file beside it); an entry
+    whose array no longer has that MD5, or cannot be read, is rebuilt from the source file.
+    """
     cached = cache_path(path) if use_cache else None
     if cached is not None and cached.is_file():
         try:
-            return np.load(cached, allow_pickle=False)
+            array = np.load(cached, allow_pickle=False)
+            digest = official_md5(array)
+            if digest == cached.with_suffix(".md5").read_text().strip():
+                return array, digest
         except (OSError, ValueError, EOFError):
             pass  # a damaged cache entry is simply rebuilt below
     array = idx.read(path)
+    digest = official_md5(array)
     if cached is not None:
         try:
             with atomic_open(cached, "wb") as handle:
                 np.save(handle, array, allow_pickle=False)
+            with atomic_open(cached.with_suffix(".md5"), "w") as handle:
+                handle.write(digest + "\n")
         except OSError:
             pass  # an unwritable cache only costs speed
-    return array
+    return array, digest
 
 
 def validate(arrays: dict[str, np.ndarray], directory: Path) -> None:
@@ -142,8 +152,7 @@ def load_dataset(data_dir: str | os.PathLike | None = None, use_cache: bool = Tr
     arrays, checksums = {}, {}
     for key, stem in FILES.items():
         path = find_file(directory, stem)
-        array = read_cached(path, use_cache)
-        digest = official_md5(array)
+        array, digest = read_cached(path, use_cache)
         if digest == MNIST_MD5[stem]:
             checksums[stem] = "ok"
         elif bundled:

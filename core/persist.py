@@ -52,6 +52,8 @@ def read_spec(json_path: Path) -> dict:
         spec = json.loads(json_path.read_text())
     except FileNotFoundError:
         raise ModelFileError(f"{json_path}: missing architecture file (save both .npz and .json)") from None
+    except OSError as exc:
+        raise ModelFileError(f"{json_path}: cannot read ({exc.strerror or exc})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelFileError(f"{json_path}: not valid JSON ({exc}); damaged, or not a digits model") from None
     if not isinstance(spec, dict) or spec.get("format") != FORMAT:
@@ -77,10 +79,16 @@ def load_network(path: Path) -> tuple[Network, dict]:
     npz, json_path = model_files(path)
     spec = read_spec(json_path)
     try:
-        with np.load(npz, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
+        archive = np.load(npz, allow_pickle=False)
     except FileNotFoundError:
         raise ModelFileError(f"{npz}: file not found") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ModelFileError(f"{npz}: not a readable .npz archive ({exc}); the file is truncated or not ours") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ModelFileError(f"{npz}: holds a single array, not a .npz archive of a network")
+    try:
+        with archive:
+            arrays = {key: archive[key] for key in archive.files}
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise ModelFileError(f"{npz}: not a readable .npz archive ({exc}); the file is truncated or not ours") from None
     shapes = expected_shapes(spec["layers"])
@@ -92,6 +100,6 @@ def load_network(path: Path) -> tuple[Network, dict]:
     for key, shape in shapes.items():
         if arrays[key].shape != shape:
             raise ModelFileError(f"{npz}: {key} has shape {arrays[key].shape}, architecture needs {shape}")
-        if arrays[key].dtype.kind != "f":
-            raise ModelFileError(f"{npz}: {key} holds {arrays[key].dtype}, expected floating point")
+        if arrays[key].dtype != np.float32:
+            raise ModelFileError(f"{npz}: {key} holds {arrays[key].dtype}, expected float32")
     return Network.from_arrays(spec["layers"], arrays), spec.get("meta", {})

@@ -68,6 +68,13 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
             run.finish(status, **details)
         return event
 
+    def close_failed(message: str) -> Event:
+        """Like close, but the run's files may be what failed: report the error even if they cannot be written."""
+        try:
+            return close(Error(message), "failed", error=message)
+        except OSError as exc:
+            return Error(f"{message} (and the run could not be marked failed: {exc})")
+
     try:
         first = RunStarted(task.name, run_id, config.to_dict(), run_dir)
         if run is not None:
@@ -97,7 +104,7 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
                     "interrupted", where=spot)
     except (DigitsError, OSError) as exc:
         message = str(exc) if isinstance(exc, DigitsError) else f"cannot write the run's files: {exc}"
-        yield close(Error(message), "failed", error=message)
+        yield close_failed(message)
     except (GeneratorExit, KeyboardInterrupt):
         if run is not None and run.info["status"] == "running":
             run.finish("interrupted")

@@ -11,12 +11,18 @@ from digits.core.runs import list_runs
 runner = CliRunner()
 QUICK = ["--epochs", "1", "--train-size", "2000", "--hidden", "32"]
 
+# Every key the README's JSON table documents, per event.
 REQUIRED = {
-    "run_started": {"task", "run_id", "config", "schema"},
-    "phase_started": {"phase", "epochs"},
-    "epoch_finished": {"phase", "epoch", "epochs", "train_loss", "test_accuracy", "seconds", "samples_per_second"},
+    "run_started": {"task", "run_id", "config", "run_dir", "schema"},
+    "phase_started": {"phase", "epochs", "steps_per_epoch", "samples_per_epoch", "model"},
+    "progress": {"phase", "epoch", "epochs", "step", "steps", "loss", "samples_per_second"},
+    "epoch_finished": {"phase", "epoch", "epochs", "train_loss", "test_accuracy", "seconds", "samples_per_second",
+                       "lr", "metrics"},
     "phase_finished": {"phase", "metrics"},
-    "run_finished": {"task", "run_id", "run_dir", "seconds", "metrics"},
+    "examples": {"model", "indices", "labels", "predictions", "images"},
+    "comparison": {"title", "models", "highlight", "agreement", "reference", "examples", "notes"},
+    "run_finished": {"task", "run_id", "run_dir", "seconds", "metrics", "comparison"},
+    "run_interrupted": {"task", "run_id", "run_dir", "seconds", "phase", "epoch", "step"},
     "error": {"message"},
 }
 
@@ -35,7 +41,7 @@ def test_train_json_is_ndjson_following_the_schema(tmp_path):
     events = json_lines(result.stdout)
     for event in events:
         assert isinstance(event["time"], float)
-        assert REQUIRED.get(event["event"], set()) <= set(event)
+        assert REQUIRED[event["event"]] <= set(event), event["event"]
     names = [e["event"] for e in events]
     assert names[0] == "run_started" and names[-1] == "run_finished"
     assert {"phase_started", "epoch_finished", "phase_finished", "examples"} <= set(names)
@@ -88,10 +94,15 @@ def test_invalid_options_fail_before_work_with_exit_2(args, message, tmp_path):
     assert list_runs(tmp_path) == []  # nothing was started
 
 
-def test_unknown_task_exit_2():
-    result = invoke("train", "--task", "nope")
+def test_unknown_task_and_bad_choices_exit_2_with_an_error_event():
+    result = invoke("train", "--task", "nope", "--json")
     assert result.exit_code == 2
-    assert "'nope' is not one of" in result.stderr
+    assert "unknown task 'nope'; choose from: baseline, distill, subliminal" in result.stderr
+    assert json_lines(result.stdout)[0]["event"] == "error"
+    result = invoke("train", "--activation", "gelu", "--json")
+    assert result.exit_code == 2 and json_lines(result.stdout)[0]["message"].startswith("--activation must be one of")
+    result = invoke("train", "baseline")
+    assert result.exit_code == 2 and "did you mean --task baseline?" in result.stderr
 
 
 def test_invalid_option_with_json_prints_an_error_event():

@@ -22,10 +22,25 @@ def test_bundled_mnist_is_verified(mnist):
     assert mnist.test_labels[:5].tolist() == [7, 2, 1, 0, 4]
 
 
-def test_second_load_comes_from_the_cache(mnist):
+def test_second_load_comes_from_the_cache(mnist, monkeypatch):
     cached = ds.cache_path(ds.find_file(ds.bundled_dir(), ds.FILES["train_images"]))
-    assert cached.is_file()
     np.testing.assert_array_equal(np.load(cached, allow_pickle=False), mnist.train_images)
+
+    def no_decoding(path):
+        raise AssertionError(f"{path} was decoded although it is cached")
+
+    monkeypatch.setattr(ds.idx, "read", no_decoding)
+    again = ds.load_dataset()
+    np.testing.assert_array_equal(again.test_labels, mnist.test_labels)
+
+
+def test_cache_entry_with_changed_contents_is_rebuilt_not_blamed_on_the_data(mnist):
+    cached = ds.cache_path(ds.find_file(ds.bundled_dir(), ds.FILES["test_labels"]))
+    labels = np.load(cached, allow_pickle=False)
+    labels[0] = (labels[0] + 1) % 10
+    np.save(cached, labels)
+    again = ds.load_dataset()  # no checksum error: the damaged entry is re-decoded
+    assert again.test_labels[0] == 7 and set(again.checksums.values()) == {"ok"}
 
 
 def test_damaged_cache_entry_is_rebuilt(tiny_dir):

@@ -74,9 +74,21 @@ def test_missing_files(tmp_path, net):
 def test_pickled_object_arrays_are_refused(tmp_path, net):
     save_network(tmp_path / "m", net)
     arrays = net.state()
-    arrays["layers.0.W"] = np.array([object()], dtype=object)
+    arrays["layers.0.W"] = np.full((6, 5), None, dtype=object)  # right shape: only the dtype is wrong
     np.savez(tmp_path / "m.npz", **arrays)
-    with pytest.raises(ModelFileError):
+    with pytest.raises(ModelFileError, match="not a readable .npz archive"):
+        load_network(tmp_path / "m")
+
+
+def test_a_single_array_or_wrong_dtype_is_not_a_network(tmp_path, net):
+    save_network(tmp_path / "m", net)
+    np.save(tmp_path / "single.npy", np.zeros(3))
+    (tmp_path / "single.npy").rename(tmp_path / "m.npz")
+    with pytest.raises(ModelFileError, match="holds a single array"):
+        load_network(tmp_path / "m")
+    arrays = {k: v.astype(np.float64) for k, v in net.state().items()}
+    np.savez(tmp_path / "m.npz", **arrays)
+    with pytest.raises(ModelFileError, match="holds float64, expected float32"):
         load_network(tmp_path / "m")
 
 

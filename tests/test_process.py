@@ -7,19 +7,34 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from digits.core.runs import list_runs
 
 LONG = ["--epochs", "200", "--hidden", "64"]
 
 
-def start(args, tmp_path, **kwargs):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "digits", "train", *args, "--runs-dir", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kwargs)
+@pytest.fixture
+def start(tmp_path):
+    """Start `digits train` in a child process; whatever happens, it is killed at the end of the test."""
+    children = []
+
+    def launch(args):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen([sys.executable, "-m", "digits", "train", *args, "--runs-dir", str(tmp_path)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        children.append(proc)
+        return proc
+
+    yield launch
+    for proc in children:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
-def test_ctrl_c_marks_the_run_interrupted_and_exits_130(tmp_path):
-    proc = start([*LONG, "--json"], tmp_path)
+def test_ctrl_c_marks_the_run_interrupted_and_exits_130(tmp_path, start):
+    proc = start([*LONG, "--json"])
     for line in proc.stdout:
         if json.loads(line)["event"] == "phase_started":
             break
@@ -35,8 +50,8 @@ def test_ctrl_c_marks_the_run_interrupted_and_exits_130(tmp_path):
     assert logged[-1]["event"] == "run_interrupted"
 
 
-def test_ctrl_c_on_the_rich_display_says_where_it_stopped(tmp_path):
-    proc = start(LONG, tmp_path)
+def test_ctrl_c_on_the_rich_display_says_where_it_stopped(tmp_path, start):
+    proc = start(LONG)
     for line in proc.stderr:
         if line.startswith("train: "):
             break
@@ -46,12 +61,12 @@ def test_ctrl_c_on_the_rich_display_says_where_it_stopped(tmp_path):
     assert "interrupted at phase train, epoch" in err and "Traceback" not in err
 
 
-def test_closed_pipe_ends_quietly(tmp_path):
-    proc = start([*LONG, "--json"], tmp_path)
+def test_closed_pipe_ends_quietly(tmp_path, start):
+    proc = start([*LONG, "--json"])
     first = proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
-    err = proc.stderr.read()
     proc.wait(timeout=60)
+    err = proc.stderr.read()
     assert json.loads(first)["event"] == "run_started"
     assert err == ""
     assert proc.returncode == 141
