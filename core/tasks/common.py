@@ -40,3 +40,9 @@ def examples(model: str, net: Network, dataset: Dataset, x_test: np.ndarray, rng
         predictions=predictions.tolist(),
         images=dataset.test_images[indices].tolist(),
     )
+
+
+def differs_from_defaults(cfg, default, ignore: tuple[str, ...]) -> bool:
+    """Whether a config changes any setting (outside `ignore`) that published figures depend on."""
+    ours, base = cfg.to_dict(), default.to_dict()
+    return any(ours[k] != base[k] for k in base if k not in ignore)

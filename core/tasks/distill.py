@@ -24,7 +24,7 @@ from digits.core.preprocess import to_inputs
 from digits.core.schedules import Constant
 from digits.core.stats import agreement, per_class_accuracy
 from digits.core.tasks.base import Task, register
-from digits.core.tasks.common import training_subset
+from digits.core.tasks.common import differs_from_defaults, training_subset
 from digits.core.training import Phase, shuffled_batches, train
 
 CLASSES = 10
@@ -232,10 +232,13 @@ def comparison(cfg, data, t, sb, sa, offsets, sweep, absent, predictions, rng) -
         reference = []
     unseen_idx = np.flatnonzero(np.isin(data.test_labels, absent))
     indices = np.concatenate([rng.choice(unseen_idx, 2, replace=False),
-                              rng.choice(len(data.test_labels), 2, replace=False)])
+                              rng.choice(len(data.test_labels), 1, replace=False)])
     examples = {"indices": indices.tolist(), "labels": data.test_labels[indices].tolist(),
                 "images": data.test_images[indices].tolist(),
                 "predictions": {name: p[indices].tolist() for name, p in predictions.items()}}
+    notes = []
+    if reference and differs_from_defaults(cfg, DistillConfig(), ("omit", "keep", "seed")):
+        notes.append("your settings differ from the defaults the published figures were measured with")
     offset_text = ", ".join(f"{c}: {b:+.3f}" for c, b in offsets.items())
     sweep_text = "  ".join(f"{row['offset']:+.1f}→{row['omitted_accuracy']:.1%}/{row['test_accuracy']:.1%}"
                            for row in sweep)
@@ -245,6 +248,6 @@ def comparison(cfg, data, t, sb, sa, offsets, sweep, absent, predictions, rng) -
         agreement={"teacher vs student before": agreement(predictions["teacher"], predictions["student_before"]),
                    "teacher vs student after": agreement(predictions["teacher"], predictions["student"])},
         reference=reference, examples=examples,
-        notes=[f"bias offsets (bisection, mean probability = class frequency on {cfg.probe_size} training "
+        notes=notes + [f"bias offsets (bisection, mean probability = class frequency on {cfg.probe_size} training "
                f"images): {offset_text}",
                f"sweep, offset → accuracy on {unseen} / overall: {sweep_text}"])

@@ -24,17 +24,17 @@ from digits.core.preprocess import to_inputs
 from digits.core.schedules import Constant
 from digits.core.stats import agreement, per_class_accuracy, summarize
 from digits.core.tasks.base import Task, register
-from digits.core.tasks.common import training_subset
+from digits.core.tasks.common import differs_from_defaults, training_subset
 from digits.core.training import Phase, predict, shuffled_batches, train
 
 DIGITS = slice(0, 10)
 
 # name -> (label, which logits the student matches, same init as the teacher?)
 STUDENTS = {
-    "student": ("student: aux logits, same init", "aux", True),
-    "aux_different_init": ("control: aux logits, different init", "aux", False),
-    "all_same_init": ("control: all logits, same init", "all", True),
-    "all_different_init": ("control: all logits, different init", "all", False),
+    "student": ("student: aux, same init", "aux", True),
+    "aux_different_init": ("control: aux, different init", "aux", False),
+    "all_same_init": ("control: all, same init", "all", True),
+    "all_different_init": ("control: all, different init", "all", False),
 }
 SHORT = {"teacher": "teacher", "student": "student", "aux_different_init": "aux≠init",
          "all_same_init": "all=init", "all_different_init": "all≠init", "untrained": "untrained"}
@@ -212,7 +212,7 @@ def summarize_seeds(cfg: SubliminalConfig, per_seed: list[dict], data) -> tuple[
              for name in names if name != "teacher"}
     last = per_seed[-1]
     rng = seeding.rng(last["seed"], "examples")
-    indices = np.sort(rng.choice(len(data.test_labels), 4, replace=False))
+    indices = np.sort(rng.choice(len(data.test_labels), 3, replace=False))
     examples = {"indices": indices.tolist(), "labels": data.test_labels[indices].tolist(),
                 "images": data.test_images[indices].tolist(),
                 "predictions": {name: last["predictions"][name][indices].tolist() for name in names}}
@@ -221,7 +221,11 @@ def summarize_seeds(cfg: SubliminalConfig, per_seed: list[dict], data) -> tuple[
                  for what, name, value in PUBLISHED[cfg.preset] if name in ours]
     seeds_note = f"{len(per_seed)} seeds: mean ± std, 95% interval" if len(per_seed) > 1 else \
         "one seed: the effect varies a lot between seeds; use --seeds 5 before drawing conclusions"
+    notes = [seeds_note]
+    preset_defaults = SubliminalConfig.build({"preset": cfg.preset})
+    if differs_from_defaults(cfg, preset_defaults, ("seed", "seeds", "controls", "preset")):
+        notes.append(f"your settings differ from the {cfg.preset} preset the published figures were measured with")
     comparison = Comparison(
         title=f"subliminal learning ({cfg.preset} preset, T={cfg.temperature:g}, {cfg.aux} aux logits)",
-        models=models, agreement=agree, reference=reference, examples=examples, notes=[seeds_note])
+        models=models, agreement=agree, reference=reference, examples=examples, notes=notes)
     return metrics, comparison
