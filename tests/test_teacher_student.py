@@ -129,3 +129,15 @@ def test_bisection_hits_the_target_frequency():
     shifted[:, 8] += both[8]
     probs = softmax(shifted).mean(axis=0)
     assert probs[3] == pytest.approx(0.1, abs=1e-3) and probs[8] == pytest.approx(0.2, abs=1e-3)
+
+
+def test_noise_is_float32_in_range_and_seeded():
+    from digits.core import seeding
+    from digits.core.tasks.subliminal import make_noise
+
+    cfg = SubliminalConfig.build({"noise_size": 2000})
+    noise = make_noise(cfg, seeding.rng(0, "noise"), 784)
+    assert noise.dtype == np.float32 and noise.shape == (2000, 784)
+    assert -1 <= noise.min() < -0.99 and 0.99 < noise.max() <= 1
+    assert abs(float(noise.mean())) < 0.01
+    np.testing.assert_array_equal(noise, make_noise(cfg, seeding.rng(0, "noise"), 784))
