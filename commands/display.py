@@ -16,6 +16,7 @@ from digits.commands.common import print_error
 from digits.commands.comparison import render_comparison
 from digits.core import events as ev
 from digits.core.render import ascii_art
+from digits.core.tasks import headline
 
 
 def fmt_metric(name: str, value) -> str:
@@ -118,9 +119,8 @@ class RichDisplay:
     def on_run_finished(self, e: ev.RunFinished) -> None:
         self.progress.stop()
         if self.quiet:
-            acc = e.metrics.get("test_accuracy")
-            self.console.print(f"{e.task}: test accuracy {acc:.2%}" if acc is not None else f"{e.task}: done",
-                               markup=False, highlight=False)
+            parts = [f"{label} {value:.2%}" for label, value in headline(e.task, e.metrics)]
+            self.console.print(f"{e.task}: {', '.join(parts) or 'done'}", markup=False, highlight=False)
             return
         if self.comparison is not None:
             self.console.print(render_comparison(self.comparison.to_dict()))

@@ -9,6 +9,7 @@ from rich.table import Table
 from digits.commands.common import err_console, print_json
 from digits.core import paths
 from digits.core.runs import list_runs
+from digits.core.tasks import headline
 
 STATUS_STYLE = {"finished": "green", "interrupted": "yellow", "failed": "red", "abandoned": "red"}
 
@@ -18,7 +19,7 @@ def runs(
                                             "or the user data dir)."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per run on stdout."),
 ) -> None:
-    """List saved runs (named <task>-<start time>) with their status and test accuracy."""
+    """List saved runs (named <task>-<start time>) with their status and headline result."""
     root = runs_dir or paths.runs_root()
     found = list_runs(root)
     if json_out:
@@ -32,18 +33,18 @@ def runs(
         return
     table = Table(title=f"runs in {escape(str(root))}", title_justify="left")
     table.add_column("run", no_wrap=True)
-    table.add_column("task")
+    table.add_column("task", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    table.add_column("seconds", justify="right")
-    table.add_column("test acc", justify="right", no_wrap=True)
+    table.add_column("seconds", justify="right", no_wrap=True)
+    table.add_column("result")
     for info in found:
-        acc = info.get("metrics", {}).get("test_accuracy")
+        shown = headline(info.get("task", ""), info.get("metrics") or {})[:1]
         status = info.get("status", "?")
         table.add_row(
             escape(info["run_id"]),
             escape(str(info.get("task", "?"))),
             f"[{STATUS_STYLE.get(status, 'default')}]{status}[/]",
             f"{info['seconds']:.1f}" if info.get("seconds") is not None else "-",
-            f"{acc:.2%}" if isinstance(acc, (int, float)) else "-",
+            f"{shown[0][1]:.2%} {shown[0][0]}" if shown else "-",
         )
     console.print(table)

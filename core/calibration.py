@@ -18,12 +18,16 @@ def mean_probability(logits: np.ndarray, offsets: dict[int, float], cls: int) ->
     return float(softmax(shifted)[:, cls].mean())
 
 
+BISECTION_LIMIT = 30.0
+
+
 def bisect_offset(logits: np.ndarray, cls: int, target: float, offsets: dict[int, float] | None = None,
-                  low: float = -30.0, high: float = 30.0, width: float = 1e-4) -> float:
+                  low: float = -BISECTION_LIMIT, high: float = BISECTION_LIMIT, width: float = 1e-4) -> float:
     """The bias offset for `cls` at which its mean softmax probability (T = 1) on `logits` is `target`.
 
     The mean probability rises monotonically with the offset, so bisection on [low, high] to the
-    given width finds it; other classes keep the offsets in `offsets`.
+    given width finds it; other classes keep the offsets in `offsets`. A target out of reach
+    gives an offset at the edge of the interval.
     """
     fixed = dict(offsets or {})
     while high - low > width:

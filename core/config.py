@@ -122,8 +122,9 @@ class TrainConfig:
             if is_int_tuple(types[f.name]):
                 check_int_list(value, f.name, meta)
 
-    def validate_data(self, train_count: int) -> None:
-        """Checks that need the dataset's size."""
+    def validate_data(self, dataset) -> None:
+        """Checks that need the dataset (its size, its classes); run before any training."""
+        train_count = len(dataset.train_labels)
         n = self.train_count(train_count)
         if self.train_size > train_count:
             raise ConfigError(f"--train-size {self.train_size} is larger than the {train_count} training images")

@@ -53,7 +53,7 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
     """Run a task, yielding its events; with `runs_root` None nothing is written to disk."""
     task = get_task(task_name)
     config.validate()
-    config.validate_data(len(dataset.train_images))
+    config.validate_data(dataset)
     run = create_run_dir(runs_root, task.name, config.to_dict(), dataset.name) if runs_root is not None else None
     run_id = run.run_id if run else f"{task.name}-unsaved"
     run_dir = str(run.path) if run else None

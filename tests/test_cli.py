@@ -254,3 +254,20 @@ def test_teacher_student_options_are_checked_before_work(args, message, tmp_path
     assert result.exit_code == 2, result.stderr
     assert message in result.stderr
     assert list_runs(tmp_path) == []
+
+
+def test_distill_transfer_set_too_small_is_refused_before_work(tmp_path):
+    result = invoke("train", "--task", "distill", "--train-size", "1000", "--keep", "7", "--runs-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "the transfer set would hold only" in result.stderr and list_runs(tmp_path) == []
+
+
+def test_quiet_and_runs_show_each_tasks_headline(tmp_path):
+    args = ["--task", "subliminal", "--train-size", "600", "--noise-size", "512", "--epochs", "1",
+            "--student-epochs", "1", "--hidden", "16", "--batch-size", "64", "--no-controls"]
+    result = invoke("train", *args, "--quiet", "--runs-dir", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr.startswith("subliminal: student ") and "teacher " in result.stderr
+    (run,) = json_lines(invoke("runs", "--runs-dir", str(tmp_path), "--json").stdout)
+    table = invoke("runs", "--runs-dir", str(tmp_path)).stderr
+    assert f"{run['metrics']['student_test_accuracy']:.2%}" in table and "student" in table

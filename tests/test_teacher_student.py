@@ -77,8 +77,19 @@ def test_several_seeds_give_mean_std_and_interval(mnist):
     for name in ("teacher_test_accuracy", "student_test_accuracy", "untrained_accuracy"):
         assert {name + "_mean", name + "_std", name + "_ci95"} <= set(metrics)
     teacher = next(m for m in events[-1].comparison["models"] if m["name"] == "teacher")
-    assert len(teacher["per_seed"]) == 2 and teacher["test_accuracy"] == pytest.approx(np.mean(teacher["per_seed"]))
+    assert len(teacher["per_seed"]) == 2
+    assert teacher["per_seed"][0] != teacher["per_seed"][1]  # each seed draws its own init, data order, noise
+    phases = [e.phase for e in events if e.name == "phase_started"]
+    assert phases == ["teacher (seed 0)", "student (seed 0)", "teacher (seed 1)", "student (seed 1)"]
     assert "control_different_init_accuracy" not in metrics  # --no-controls
+
+
+def test_temperature_reaches_the_students_loss(mnist):
+    def student_losses(temperature):
+        config = SubliminalConfig.build({**TINY_SUBLIMINAL, "controls": False, "temperature": temperature})
+        return [e.train_loss for e in run("subliminal", config, mnist) if e.name == "epoch_finished"][1:]
+
+    assert student_losses(1.0) != student_losses(4.0)
 
 
 def test_same_seed_same_subliminal_numbers(mnist):
@@ -94,17 +105,31 @@ def test_omitted_classes_are_absent_from_the_transfer_set(mnist):
 
 
 def test_distill_end_to_end_and_results_file(mnist, tmp_path):
-    events = run("distill", DistillConfig.build(TINY_DISTILL), mnist, tmp_path)
+    from digits.core import seeding
+    from digits.core.preprocess import to_inputs
+    from digits.core.tasks.common import training_subset
+
+    config = DistillConfig.build(TINY_DISTILL)
+    events = run("distill", config, mnist, tmp_path)
     finished = events[-1]
     assert set(finished.metrics) >= {"teacher_test_accuracy", "teacher_omitted_accuracy",
                                       "student_test_accuracy_before", "student_omitted_accuracy_before",
                                       "student_test_accuracy", "student_omitted_accuracy", "bias_offset"}
     results = json.loads((tmp_path / finished.run_id / "results.json").read_text())
-    subset_labels = results["transfer_size"]
-    assert 0 < subset_labels < 1200 and results["absent_classes"] == [3]
-    assert [row["offset"] for row in results["sweep"]][:3] == [0.0, 0.5, 1.0]
+    # The student trains on exactly the subset's images that are not 3s.
+    _, labels = training_subset(mnist, 1200, seeding.rng(0, "subset"))
+    student_phase = next(e for e in events if e.name == "phase_started" and e.phase == "student")
+    assert student_phase.samples_per_epoch == results["transfer_size"] == int((labels != 3).sum())
+    assert results["absent_classes"] == [3]
+    assert [row["offset"] for row in results["sweep"]] == [0.5 * i for i in range(11)]  # 0 -> 5, as published
     corrected, _ = load_network(tmp_path / finished.run_id / "models" / "student")
     raw, _ = load_network(tmp_path / finished.run_id / "models" / "student_uncorrected")
+    # The offset makes the mean P(3) on a probe of the full training set equal the frequency of 3s.
+    assert results["probe_targets"]["3"] == pytest.approx(6131 / 60000)
+    probe = seeding.rng(0, "probe").choice(60000, config.probe_size, replace=False)
+    probe_logits = raw.predict_logits(to_inputs(mnist.train_images[probe]))
+    assert mean_probability(probe_logits, {3: finished.metrics["bias_offset"]}, 3) == pytest.approx(6131 / 60000,
+                                                                                                     abs=1e-4)
     shift = corrected.layers[-1].b - raw.layers[-1].b
     assert shift[3] == pytest.approx(finished.metrics["bias_offset"], abs=1e-5)
     assert np.count_nonzero(shift) == 1

@@ -40,6 +40,8 @@ class Task:
     summary: ClassVar[str]
     reference: ClassVar[str]
     Config: ClassVar[type[TrainConfig]] = TrainConfig
+    # The metrics a one-line summary shows, most important first, as (metric, short label).
+    headline: ClassVar[tuple[tuple[str, str], ...]] = (("test_accuracy", "test accuracy"),)
 
     def run(self, config: TrainConfig, ctx: Context) -> Generator[Event, None, dict]:
         """Yield events while training; return the final flat metrics dict."""
@@ -52,6 +54,12 @@ TASKS: dict[str, type[Task]] = {}
 def register(cls: type[Task]) -> type[Task]:
     TASKS[cls.name] = cls
     return cls
+
+
+def headline(task: str, metrics: dict) -> list[tuple[str, float]]:
+    """(label, value) of a finished run's headline metrics; [] for unknown tasks or missing metrics."""
+    names = TASKS[task].headline if task in TASKS else ()
+    return [(label, metrics[name]) for name, label in names if isinstance(metrics.get(name), (int, float))]
 
 
 def get_task(name: str) -> Task:

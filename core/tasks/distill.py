@@ -13,7 +13,7 @@ import numpy as np
 
 from digits.core import seeding
 from digits.core.augment import random_translate
-from digits.core.calibration import fit_offsets, predict_with_offsets
+from digits.core.calibration import BISECTION_LIMIT, fit_offsets, predict_with_offsets
 from digits.core.config import TrainConfig, option
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
@@ -28,7 +28,8 @@ from digits.core.tasks.common import differs_from_defaults, training_subset
 from digits.core.training import Phase, shuffled_batches, train
 
 CLASSES = 10
-SWEEP = np.round(np.arange(0.0, 5.01, 0.5), 2)
+SWEEP_OMIT = np.round(np.arange(0.0, 5.01, 0.5), 2)  # raising the unseen classes' biases
+SWEEP_KEEP = -np.arange(0.0, 10.01, 1.0)  # lowering the kept classes' biases (the paper: -7.6)
 
 # Hinton et al. 2015 §3 (test errors out of 10,000; 1,010 test 3s) and the numpy reproduction's write-up.
 PAPER_OMIT_3 = [
@@ -72,6 +73,17 @@ class DistillConfig(TrainConfig):
         if self.keep and len(set(self.keep)) == CLASSES:
             raise ConfigError("--keep lists every class: nothing would be unseen by the student")
 
+    def validate_data(self, dataset) -> None:
+        super().validate_data(dataset)
+        _, labels = training_subset(dataset, self.train_size, seeding.rng(self.seed, "subset"))
+        transfer = int(transfer_mask(labels, self).sum())
+        if transfer < self.batch_size:
+            raise ConfigError(f"the transfer set would hold only {transfer} images, fewer than --batch-size "
+                              f"{self.batch_size}; use more data or a smaller batch")
+        for c in self.absent():
+            if not (dataset.test_labels == c).any():
+                raise ConfigError(f"the test set has no images of class {c}, so the unseen class cannot be scored")
+
     def absent(self) -> list[int]:
         """Classes the student never sees."""
         if self.keep:
@@ -107,6 +119,8 @@ class Distill(Task):
                "correction recovers the rest.")
     reference = "Hinton, Vinyals & Dean 2015, Distilling the knowledge in a neural network, §3"
     Config = DistillConfig
+    headline = (("student_test_accuracy", "student"), ("student_omitted_accuracy", "student on unseen digits"),
+                ("teacher_test_accuracy", "teacher"))
 
     def run(self, cfg: DistillConfig, ctx):
         data, seed, absent = ctx.dataset, cfg.seed, cfg.absent()
@@ -129,9 +143,6 @@ class Distill(Task):
 
         in_transfer = transfer_mask(labels, cfg)
         x_transfer, y_transfer = x_train[in_transfer], labels[in_transfer]
-        if len(x_transfer) < cfg.batch_size:
-            raise ConfigError(f"the transfer set has only {len(x_transfer)} images, fewer than --batch-size "
-                              f"{cfg.batch_size}")
         soft = teacher.predict_logits(x_transfer)
         T, w = cfg.temperature, cfg.hard_weight
 
@@ -163,11 +174,11 @@ class Distill(Task):
         teacher_pred = teacher.predict_logits(x_test).argmax(axis=1)
         before = test_logits.argmax(axis=1)
         after = predict_with_offsets(test_logits, offsets)
-        sign = -1.0 if np.mean(list(offsets.values())) < 0 else 1.0
-        sweep = [{"offset": float(sign * s),
-                  **{k: v for k, v in scores(predict_with_offsets(test_logits, {c: sign * s for c in offsets}),
+        sweep = [{"offset": float(s),
+                  **{k: v for k, v in scores(predict_with_offsets(test_logits, {c: s for c in offsets}),
                                              y_test, absent).items() if k in ("test_accuracy", "omitted_accuracy")}}
-                 for s in SWEEP]
+                 for s in (SWEEP_KEEP if cfg.keep else SWEEP_OMIT)]
+        clipped = [c for c, b in offsets.items() if abs(b) > BISECTION_LIMIT - 0.01]
         corrected_student = student.clone()
         for c, b in offsets.items():
             corrected_student.layers[-1].b[c] += np.float32(b)
@@ -186,9 +197,13 @@ class Distill(Task):
             "per_class": {"teacher": t["per_class"], "student_before": sb["per_class"], "student": sa["per_class"]},
             "sweep": sweep,
         })
-        yield comparison(cfg, data, t, sb, sa, offsets, sweep, absent,
-                         {"teacher": teacher_pred, "student_before": before, "student": after},
-                         seeding.rng(seed, "examples"))
+        panel = comparison(cfg, data, t, sb, sa, offsets, sweep, absent,
+                           {"teacher": teacher_pred, "student_before": before, "student": after},
+                           seeding.rng(seed, "examples"))
+        if clipped:
+            panel.notes.append(f"the bias target of class {'/'.join(map(str, clipped))} is out of reach: its offset "
+                               f"stopped at the search limit ±{BISECTION_LIMIT:g}")
+        yield panel
         return metrics
 
 
@@ -231,7 +246,7 @@ def comparison(cfg, data, t, sb, sa, offsets, sweep, absent, predictions, rng) -
     else:
         reference = []
     unseen_idx = np.flatnonzero(np.isin(data.test_labels, absent))
-    indices = np.concatenate([rng.choice(unseen_idx, 2, replace=False),
+    indices = np.concatenate([rng.choice(unseen_idx, min(2, len(unseen_idx)), replace=False),
                               rng.choice(len(data.test_labels), 1, replace=False)])
     examples = {"indices": indices.tolist(), "labels": data.test_labels[indices].tolist(),
                 "images": data.test_images[indices].tolist(),

@@ -99,8 +99,8 @@ class SubliminalConfig(TrainConfig):
     def seed_list(self) -> tuple[int, ...]:
         return parse_seeds(self.seeds, self.seed)
 
-    def validate_data(self, train_count: int) -> None:
-        super().validate_data(train_count)
+    def validate_data(self, dataset) -> None:
+        super().validate_data(dataset)
         if self.batch_size > self.noise_size:
             raise ConfigError(f"--batch-size {self.batch_size} is larger than --noise-size {self.noise_size}")
 
@@ -123,6 +123,8 @@ class Subliminal(Task):
                "(needs the teacher's initial weights; controls included).")
     reference = "Cloud et al. 2025, Subliminal learning (arXiv:2507.14805), §6.2"
     Config = SubliminalConfig
+    headline = (("student_test_accuracy", "student"), ("teacher_test_accuracy", "teacher"),
+                ("control_different_init_accuracy", "different-init control"))
 
     def run(self, cfg: SubliminalConfig, ctx):
         seeds = cfg.seed_list()
