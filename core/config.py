@@ -1,7 +1,7 @@
 """Task configurations: dataclasses of plain values whose fields carry their own option metadata.
 
 The CLI builds `digits train` options from these fields and the TUI will build its form from
-them, so both validate input the same way (`parse_value`, `validate`).
+them, so both validate input the same way (`TrainConfig.build`, `validate`).
 """
 
 import math
@@ -76,19 +76,6 @@ def parse_seeds(text: str, seed: int) -> tuple[int, ...]:
     if len(set(seeds)) != len(seeds):
         raise ConfigError(f"--seeds lists a seed twice (got {text!r})")
     return seeds
-
-
-def parse_value(cls, name: str, text: str):
-    """Turn user text into the field's type (used by forms; the CLI parses most types itself)."""
-    tp = field_types(cls)[name]
-    if is_int_tuple(tp):
-        return parse_int_list(text, name)
-    if tp is bool:
-        return str(text).lower() in ("1", "true", "yes", "on")
-    try:
-        return tp(text)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{flag(name)} expects {tp.__name__} (got {text!r})") from None
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What a task is (a named experiment with a config dataclass and a `run` generator) and the registry."""
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from digits.core.atomic import write_json
@@ -20,12 +20,10 @@ class Context:
     dataset: Dataset
     should_stop: Callable[[], bool] = lambda: False
     run: RunDir | None = None
-    saved: list[str] = field(default_factory=list)
 
     def save_model(self, name: str, net: Network, meta: dict | None = None) -> None:
         if self.run is not None:
             self.run.save_model(name, net, meta)
-            self.saved.append(name)
 
     def save_json(self, name: str, obj) -> None:
         """A results file in the run directory (per-class accuracies, sweeps, per-seed numbers)."""
