@@ -129,9 +129,12 @@ class Subliminal(Task):
     def run(self, cfg: SubliminalConfig, ctx):
         seeds = cfg.seed_list()
         per_seed = []
+        # Converted once for all seeds; only a --train-size subset differs from seed to seed.
+        full_train = None if cfg.train_size else to_inputs(ctx.dataset.train_images, "symmetric")
+        x_test = to_inputs(ctx.dataset.test_images, "symmetric")
         for seed in seeds:
             suffix = f" (seed {seed})" if len(seeds) > 1 else ""
-            result = yield from self.run_seed(cfg, ctx, seed, suffix, save=seed == seeds[-1])
+            result = yield from self.run_seed(cfg, ctx, seed, suffix, seed == seeds[-1], full_train, x_test)
             per_seed.append(result)
         metrics, comparison = summarize_seeds(cfg, per_seed, ctx.dataset)
         yield comparison
@@ -139,12 +142,16 @@ class Subliminal(Task):
             {k: v for k, v in r.items() if k != "predictions"} for r in per_seed]})
         return metrics
 
-    def run_seed(self, cfg: SubliminalConfig, ctx, seed: int, suffix: str, save: bool):
+    def run_seed(self, cfg: SubliminalConfig, ctx, seed: int, suffix: str, save: bool,
+                 full_train: np.ndarray | None, x_test: np.ndarray):
         """One full experiment: teacher, then each student from its initial weights; returns results."""
         data = ctx.dataset
-        images, labels = training_subset(data, cfg.train_size, seeding.rng(seed, "subset"))
-        x_train = to_inputs(images, "symmetric")
-        x_test, y_test = to_inputs(data.test_images, "symmetric"), data.test_labels
+        if full_train is None:
+            images, labels = training_subset(data, cfg.train_size, seeding.rng(seed, "subset"))
+            x_train = to_inputs(images, "symmetric")
+        else:
+            x_train, labels = full_train, data.train_labels
+        y_test = data.test_labels
         sizes = [x_train.shape[1], *cfg.hidden, 10 + cfg.aux]
         aux = slice(10, 10 + cfg.aux)
 
