@@ -1,10 +1,20 @@
 """Optimizers that update a network's parameters in place from its gradient buffers.
 
 Weight decay is L2 added to the gradient (as in PyTorch's SGD and Adam). `lr` is a plain
-attribute; the training loop sets it from a schedule at the start of each epoch.
+attribute; the training loop sets it from a schedule at the start of each epoch. The updates
+themselves are the fused kernels of `digits.core.kernels`; `step` may overwrite the gradients.
 """
 
+import math
+
 import numpy as np
+
+from digits.core import kernels
+
+
+def _scratch(params):
+    """Work arrays for the numpy kernels (the numba ones need none)."""
+    return [np.empty_like(p) for p in params] if kernels.backend() == "numpy" else [None] * len(params)
 
 
 class SGD:
@@ -18,23 +28,19 @@ class SGD:
             raise ValueError("Nesterov momentum needs momentum > 0")
         self.params, self.lr = params, lr
         self.momentum, self.nesterov, self.weight_decay = momentum, nesterov, weight_decay
-        self.velocity = [np.zeros_like(p) for p in params] if momentum else None
-        self._scratch = [np.empty_like(p) for p in params]
+        self.velocity = [np.zeros_like(p) for p in params] if momentum else [None] * len(params)
+        self._scratch = _scratch(params)
 
     def step(self, grads):
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            if self.weight_decay:
-                g = np.add(g, self.weight_decay * p, out=self._scratch[i])
-            if self.velocity is not None:
-                v = self.velocity[i]
-                v *= self.momentum
-                v += g
-                g = np.add(g, self.momentum * v, out=self._scratch[i]) if self.nesterov else v
-            p -= self.lr * g
+        for p, g, v, s in zip(self.params, grads, self.velocity, self._scratch):
+            kernels.sgd_update(p, g, v, s, self.lr, self.momentum, self.nesterov, self.weight_decay)
 
 
 class Adam:
-    """Adam with bias correction (Kingma & Ba 2015); eps added outside the square root."""
+    """Adam with bias correction (Kingma & Ba 2015); eps added outside the square root.
+
+    p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + eps), as in PyTorch.
+    """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         self.params, self.lr = params, lr
@@ -42,30 +48,16 @@ class Adam:
         self.eps, self.weight_decay = eps, weight_decay
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
-        self._scratch = [np.empty_like(p) for p in params]
+        self._scratch = _scratch(params)
         self.t = 0
 
     def step(self, grads):
         self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        step_size = self.lr / (1 - b1**self.t)
-        v_correction = 1.0 / np.sqrt(1 - b2**self.t)
+        step_size = self.lr / (1 - self.beta1**self.t)
+        v_correction = 1.0 / math.sqrt(1 - self.beta2**self.t)
         for p, g, m, v, s in zip(self.params, grads, self.m, self.v, self._scratch):
-            if self.weight_decay:
-                g = g + self.weight_decay * p
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            np.multiply(g, g, out=s)
-            s *= 1 - b2
-            v += s
-            # p -= lr/(1-b1^t) · m / (sqrt(v)/sqrt(1-b2^t) + eps)
-            np.sqrt(v, out=s)
-            s *= v_correction
-            s += self.eps
-            np.divide(m, s, out=s)
-            s *= step_size
-            p -= s
+            kernels.adam_update(p, g, m, v, s, self.beta1, self.beta2, step_size, v_correction, self.eps,
+                                self.weight_decay)
 
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")

@@ -1,0 +1,68 @@
+"""Shared pieces of the speed benchmarks: the machine line, the thread count, an MLP training phase."""
+
+import os
+import platform
+
+import numpy as np
+
+from digits.core import seeding
+from digits.core.dataset import load_dataset
+from digits.core.events import EpochFinished
+from digits.core.losses import cross_entropy
+from digits.core.network import Network
+from digits.core.optim import Adam
+from digits.core.preprocess import to_inputs
+from digits.core.training import Phase, shuffled_batches, train
+
+
+def threads() -> int:
+    """The BLAS thread count in force: OPENBLAS_NUM_THREADS if set, else the CPU count."""
+    value = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    return int(value) if value else os.cpu_count() or 1
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine_line() -> str:
+    flags = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = " AVX-512" if " avx512f" in f.read() else ""
+    except OSError:
+        pass
+    from digits.core import kernels
+    return (f"{cpu_model()}{flags} · {threads()} threads · Python {platform.python_version()} · "
+            f"numpy {np.__version__} · kernels {kernels.backend()}")
+
+
+def mnist_train() -> tuple[np.ndarray, np.ndarray]:
+    data = load_dataset()
+    return to_inputs(data.train_images), data.train_labels
+
+
+def mlp_epochs(sizes: list[int], x: np.ndarray, y: np.ndarray, epochs: int, batch_size: int = 128,
+               lr: float = 1e-3, cols: slice = slice(None)):
+    """A generator training a ReLU MLP with Adam through digits' own loop, yielding each epoch's seconds."""
+    net = Network.mlp(sizes, "relu", seeding.rng(0, "init"))
+    phase = Phase("bench", net, Adam(net.params, lr), lambda logits, t: cross_entropy(logits, t, cols),
+                  shuffled_batches(x, y, batch_size, seeding.rng(0, "shuffle")),
+                  epochs, -(-len(x) // batch_size), len(x), lambda e: lr)
+    for event in train(phase):
+        if isinstance(event, EpochFinished):
+            yield event.seconds
+
+
+def flops_per_sample(sizes: list[int]) -> int:
+    """Matrix-product FLOPs of one training step per sample: forward 2·W, weight gradient 2·W and
+    input gradient 2·W (skipped for the first layer, whose input needs no gradient)."""
+    weights = [a * b for a, b in zip(sizes[:-1], sizes[1:])]
+    return sum(2 * w * (2 if i == 0 else 3) for i, w in enumerate(weights))
