@@ -24,6 +24,7 @@ class Dense:
         self._act, self._act_backward = ACTIVATIONS[activation]
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
         self._x = self._y = None
+        self._buffers: dict[tuple[str, int], np.ndarray] = {}
 
     @classmethod
     def create(cls, rng, fan_in, fan_out, activation, weight_init, bias_init, dtype=np.float32):
@@ -43,18 +44,33 @@ class Dense:
     def spec(self) -> dict:
         return {"type": self.kind, "in": self.W.shape[0], "out": self.W.shape[1], "activation": self.activation}
 
+    def _buffer(self, name: str, rows: int, cols: int) -> np.ndarray:
+        """A work array reused by every batch of the same size (fresh arrays cost page faults)."""
+        key = (name, rows)
+        buf = self._buffers.get(key)
+        if buf is None:
+            buf = self._buffers[key] = np.empty((rows, cols), dtype=self.W.dtype)
+        return buf
+
     def forward(self, x, train=False):
-        y = self._act(np.add(x @ self.W, self.b))
+        """activation(x @ W + b). In training the result is a reused buffer, valid until the next
+        training forward pass of the same batch size; otherwise it is a new array."""
+        out = self._buffer("z", len(x), self.W.shape[1]) if train else None
+        z = np.matmul(x, self.W, out=out)
+        z += self.b
+        y = self._act(z)
         if train:
             self._x, self._y = x, y
         return y
 
     def backward(self, grad, need_input_grad=True):
-        """Fill dW, db from dL/dy; return dL/dx. `grad` may be overwritten."""
+        """Fill dW, db from dL/dy; return dL/dx (a reused buffer). `grad` may be overwritten."""
         g = self._act_backward(grad, self._y)
         np.matmul(self._x.T, g, out=self.dW)
         np.sum(g, axis=0, out=self.db)
-        return g @ self.W.T if need_input_grad else None
+        if not need_input_grad:
+            return None
+        return np.matmul(g, self.W.T, out=self._buffer("dx", len(g), self.W.shape[0]))
 
 
 LAYER_TYPES = {"dense": Dense}
