@@ -45,6 +45,10 @@ class Task:
         """Yield events while training; return the final flat metrics dict."""
         raise NotImplementedError
 
+    def flops(self, config: TrainConfig, dataset: Dataset) -> int:
+        """The matrix-product FLOPs `run` performs (see `digits.core.flops`), for the speed benchmarks."""
+        raise NotImplementedError
+
 
 TASKS: dict[str, type[Task]] = {}
 

@@ -3,8 +3,11 @@
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
+
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
+from digits.core.flops import forward_flops, train_flops
 from digits.core.init import BIAS_INITS, WEIGHT_INITS
 from digits.core.losses import cross_entropy
 from digits.core.network import Network
@@ -84,3 +87,10 @@ class Baseline(Task):
                                       "dataset": data.name, "metrics": metrics})
         yield examples("model", net, data, x_test, seeding.rng(cfg.seed, "examples"))
         return metrics
+
+    def flops(self, cfg: BaselineConfig, dataset) -> int:
+        n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
+        t = len(dataset.test_labels)
+        sizes = [int(np.prod(dataset.image_shape)), *cfg.hidden, dataset.num_classes]
+        # training; a test evaluation per epoch; final test and train accuracy; the example digits
+        return cfg.epochs * train_flops(sizes, n) + forward_flops(sizes, cfg.epochs * t + t + n + t)

@@ -17,6 +17,7 @@ from digits.core.calibration import BISECTION_LIMIT, fit_offsets, predict_with_o
 from digits.core.config import TrainConfig, option
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.flops import forward_flops, train_flops
 from digits.core.losses import cross_entropy, soft_target
 from digits.core.network import Network
 from digits.core.optim import Adam
@@ -205,6 +206,17 @@ class Distill(Task):
                                f"stopped at the search limit ±{BISECTION_LIMIT:g}")
         yield panel
         return metrics
+
+    def flops(self, cfg: DistillConfig, dataset) -> int:
+        _, labels = training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))
+        n, t, k = len(labels), len(dataset.test_labels), int(transfer_mask(labels, cfg).sum())
+        probe = min(cfg.probe_size, len(dataset.train_labels))
+        inputs = int(np.prod(dataset.image_shape))
+        teacher, student = [inputs, *cfg.hidden, CLASSES], [inputs, *cfg.student_hidden, CLASSES]
+        return (cfg.epochs * train_flops(teacher, n) + cfg.student_epochs * train_flops(student, k)
+                # test evaluations per epoch and at the end, soft targets on the transfer set, the probe
+                + forward_flops(teacher, cfg.epochs * t + k + t)
+                + forward_flops(student, cfg.student_epochs * t + probe + t))
 
 
 def metric_dict(t: dict, sb: dict, sa: dict, offsets: dict[int, float], absent: list[int]) -> dict:

@@ -17,6 +17,7 @@ from digits.core import seeding
 from digits.core.config import TrainConfig, option, parse_seeds
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.flops import forward_flops, train_flops
 from digits.core.losses import cross_entropy, soft_target
 from digits.core.network import Network
 from digits.core.optim import Adam
@@ -202,6 +203,16 @@ class Subliminal(Task):
                           if name != "teacher"},
             "predictions": predictions,
         }
+
+    def flops(self, cfg: SubliminalConfig, dataset) -> int:
+        n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
+        t, m = len(dataset.test_labels), cfg.noise_size
+        sizes = [int(np.prod(dataset.image_shape)), *cfg.hidden, 10 + cfg.aux]
+        students = len(STUDENTS) if cfg.controls else 1
+        per_seed = (cfg.epochs * train_flops(sizes, n) + students * cfg.student_epochs * train_flops(sizes, m)
+                    # per-epoch test evaluations, the teacher's logits on the noise, the final predictions
+                    + forward_flops(sizes, (cfg.epochs + students * cfg.student_epochs) * t + m + (2 + students) * t))
+        return len(cfg.seed_list()) * per_seed
 
 
 def summarize_seeds(cfg: SubliminalConfig, per_seed: list[dict], data) -> tuple[dict, Comparison]:
