@@ -132,9 +132,11 @@ class Network:
         for i in range(len(self.layers) - 1, -1, -1):
             grad = self.layers[i].backward(grad, need_input_grad=i > 0)
 
-    def predict_logits(self, x, batch_size=2000):
-        """Logits for many inputs, in chunks to bound memory."""
-        return np.concatenate([self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+    def predict_logits(self, x, batch_size=2000, prepare=None):
+        """Logits for many inputs, in chunks to bound memory; `prepare` turns each chunk into inputs
+        (e.g. uint8 images into float32, so the whole set is never held as float32)."""
+        prepare = prepare or (lambda chunk: chunk)
+        return np.concatenate([self.forward(prepare(x[i:i + batch_size])) for i in range(0, len(x), batch_size)])
 
     def clone(self) -> "Network":
         """An independent copy with the exact same weights (e.g. a teacher's initial weights)."""

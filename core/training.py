@@ -95,10 +95,10 @@ def shuffled_batches(x: np.ndarray, y, batch_size: int, rng: np.random.Generator
     return batches
 
 
-def predict(net: Network, x: np.ndarray, cols: slice = slice(None)) -> np.ndarray:
+def predict(net: Network, x: np.ndarray, cols: slice = slice(None), prepare=None) -> np.ndarray:
     """Predicted class per input, from the chosen logit columns."""
-    return net.predict_logits(x)[:, cols].argmax(axis=1)
+    return net.predict_logits(x, prepare=prepare)[:, cols].argmax(axis=1)
 
 
-def accuracy(net: Network, x: np.ndarray, y: np.ndarray, cols: slice = slice(None)) -> float:
-    return float((predict(net, x, cols) == y).mean())
+def accuracy(net: Network, x: np.ndarray, y: np.ndarray, cols: slice = slice(None), prepare=None) -> float:
+    return float((predict(net, x, cols, prepare) == y).mean())
