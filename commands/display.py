@@ -109,6 +109,8 @@ class RichDisplay:
 
     def on_phase_finished(self, e: ev.PhaseFinished) -> None:
         self.phase_metrics[e.phase] = e.metrics
+        if e.seconds:
+            self.say(f"[dim]{escape(e.phase)}: trained in {e.seconds:.1f}s, {e.samples_per_second:,.0f} samples/s[/]")
 
     def on_examples(self, e: ev.Examples) -> None:
         self.examples.append(e)

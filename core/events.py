@@ -89,6 +89,8 @@ class PhaseFinished(Event):
     name: ClassVar[str] = "phase_finished"
     phase: str
     metrics: dict
+    seconds: float = 0.0  # training time of the phase (evaluations excluded)
+    samples_per_second: float = 0.0
 
 
 @dataclass

@@ -38,6 +38,7 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
     yield PhaseStarted(phase.name, phase.epochs, phase.steps_per_epoch, phase.samples_per_epoch,
                        model=phase.net.describe())
     metrics: dict = {}
+    total_seconds, total_samples = 0.0, 0
     for epoch in range(phase.epochs):
         lr = phase.schedule(epoch)
         phase.optimizer.lr = lr
@@ -66,6 +67,8 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
                 yield Progress(phase.name, epoch + 1, phase.epochs, step + 1, phase.steps_per_epoch, loss_sum / seen,
                                samples_per_second=seen / (now - started))
         seconds = time.perf_counter() - started
+        total_seconds += seconds
+        total_samples += seen
         metrics = phase.evaluate(phase.net) if phase.evaluate else {}
         yield EpochFinished(
             phase.name, epoch + 1, phase.epochs,
@@ -76,7 +79,8 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
             lr=lr,
             metrics=metrics,
         )
-    yield PhaseFinished(phase.name, metrics)
+    yield PhaseFinished(phase.name, metrics, total_seconds,
+                        total_samples / total_seconds if total_seconds > 0 else float("inf"))
 
 
 def shuffled_batches(x: np.ndarray, y, batch_size: int, rng: np.random.Generator,
