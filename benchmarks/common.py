@@ -1,7 +1,11 @@
 """Shared pieces of the speed benchmarks: the machine line, the thread count, an MLP training phase."""
 
+import json
 import os
 import platform
+import subprocess
+import sys
+import time
 
 import numpy as np
 
@@ -66,3 +70,22 @@ def flops_per_sample(sizes: list[int]) -> int:
     input gradient 2·W (skipped for the first layer, whose input needs no gradient)."""
     weights = [a * b for a, b in zip(sizes[:-1], sizes[1:])]
     return sum(2 * w * (2 if i == 0 else 3) for i, w in enumerate(weights))
+
+
+def run_cli(args: list[str]) -> dict:
+    """Run digits in a child process; return its final event, wall seconds and peak RSS."""
+    command = [sys.executable, "-m", "digits", "train", *args, "--json", "--no-save"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    lines = proc.stdout.read().splitlines()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"{' '.join(command)} failed with status {status}")
+    events = [json.loads(line) for line in lines]
+    final = events[-1]
+    per_seed = {}
+    for model in (final.get("comparison") or {}).get("models", []):
+        per_seed[model["name"]] = model.get("per_seed", [model["test_accuracy"]])
+    return {"command": "digits train " + " ".join(args), "events": events, "final": final, "seconds": seconds,
+            "peak_mib": usage.ru_maxrss / 1024, "per_seed_models": per_seed}

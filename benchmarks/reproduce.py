@@ -8,15 +8,14 @@ targets of the teacher/student issue; the script exits 1 if a target is missed.
 """
 
 import argparse
-import json
 import os
 import platform
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.common import run_cli
 
 # (metric, published figure text, target check text, check)
 SUBLIMINAL_REFERENCE = [
@@ -52,25 +51,6 @@ DISTILL_REFERENCE = [
     ("student_omitted_accuracy", "0.9782 (numpy ref.); 0.986 (paper: 14 wrong)", "≥ 0.97",
      lambda m: m["student_omitted_accuracy"] >= 0.97),
 ]
-
-
-def run_task(args: list[str]) -> dict:
-    """Run digits in a child process; return its final event, wall seconds and peak RSS."""
-    command = [sys.executable, "-m", "digits", "train", *args, "--json", "--no-save"]
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    lines = proc.stdout.read().splitlines()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"{' '.join(command)} failed with status {status}")
-    events = [json.loads(line) for line in lines]
-    final = events[-1]
-    per_seed = {}
-    for model in (final.get("comparison") or {}).get("models", []):
-        per_seed[model["name"]] = model.get("per_seed", [model["test_accuracy"]])
-    return {"command": "digits train " + " ".join(args), "final": final, "seconds": seconds,
-            "peak_mib": usage.ru_maxrss / 1024, "per_seed_models": per_seed}
 
 
 def subliminal_per_seed(result: dict) -> dict:
@@ -116,19 +96,19 @@ def main():
            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}.", ""]
     all_ok = True
     if "subliminal" in chosen:
-        result = run_task(["--task", "subliminal", "--seeds", str(args.seeds)])
+        result = run_cli(["--task", "subliminal", "--seeds", str(args.seeds)])
         lines, ok = section(f"subliminal, reference preset, {args.seeds} seeds", result, SUBLIMINAL_REFERENCE,
                             subliminal_per_seed(result))
         out += lines
         all_ok &= ok
     if "paper" in chosen:
-        result = run_task(["--task", "subliminal", "--preset", "paper", "--seeds", str(args.seeds)])
+        result = run_cli(["--task", "subliminal", "--preset", "paper", "--seeds", str(args.seeds)])
         lines, ok = section(f"subliminal, paper preset, {args.seeds} seeds", result, PAPER_REFERENCE,
                             subliminal_per_seed(result))
         out += lines
         all_ok &= ok
     if "distill" in chosen:
-        result = run_task(["--task", "distill"])
+        result = run_cli(["--task", "distill"])
         lines, ok = section("distill, omitted digit 3", result, DISTILL_REFERENCE, None)
         out += lines
         all_ok &= ok
