@@ -12,6 +12,7 @@ import numpy as np
 from digits.core import seeding
 from digits.core.dataset import load_dataset
 from digits.core.events import EpochFinished
+from digits.core.flops import train_flops
 from digits.core.losses import cross_entropy
 from digits.core.network import Network
 from digits.core.optim import Adam
@@ -66,10 +67,8 @@ def mlp_epochs(sizes: list[int], x: np.ndarray, y: np.ndarray, epochs: int, batc
 
 
 def flops_per_sample(sizes: list[int]) -> int:
-    """Matrix-product FLOPs of one training step per sample: forward 2·W, weight gradient 2·W and
-    input gradient 2·W (skipped for the first layer, whose input needs no gradient)."""
-    weights = [a * b for a, b in zip(sizes[:-1], sizes[1:])]
-    return sum(2 * w * (2 if i == 0 else 3) for i, w in enumerate(weights))
+    """Matrix-product FLOPs of one training step per sample (see `digits.core.flops`)."""
+    return train_flops(sizes, 1)
 
 
 def run_cli(args: list[str]) -> dict:
