@@ -4,7 +4,7 @@
 import typer
 
 import digits
-from digits.commands import data, runs, tasks, train
+from digits.commands import data, evaluate, gallery, runs, show, tasks, train
 from digits.commands.common import DEBUG_ENV, Settings
 
 app = typer.Typer(
@@ -18,6 +18,9 @@ app = typer.Typer(
 app.command("train", context_settings=train.CONTEXT_SETTINGS)(train.train)
 app.command("tasks")(tasks.tasks)
 app.command("runs")(runs.runs)
+app.command("show")(show.show)
+app.command("gallery")(gallery.gallery)
+app.command("eval")(evaluate.evaluate)
 app.add_typer(data.app, name="data", help="Inspect the dataset in use.")
 
 

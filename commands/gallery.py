@@ -1,0 +1,90 @@
+"""`digits gallery`: a grid of test digits through one model's eyes, its mistakes first of all."""
+
+from pathlib import Path
+
+import numpy as np
+import typer
+
+from digits.commands.common import err_console, errors_reported, print_json
+from digits.commands.drawing import Card, default_scale, print_cards
+from digits.commands.run_views import DATA_DIR_OPTION, JSON_OPTION, RUN_OPTION, RUNS_DIR_OPTION, RunViews, load_views
+from digits.commands.show import INVERT_OPTION, RENDER_OPTION, SCALE_OPTION, check_class
+from digits.commands.terminal import choose_mode
+from digits.core.errors import ConfigError
+from digits.core.inspection import RunLookupError, rank
+
+SORTS = ("confidence", "loss", "index")
+
+
+def main_model(available: list[str]) -> str:
+    """The model a gallery shows by default: the student of a teacher/student run, else the first."""
+    return "student" if "student" in available else available[0]
+
+
+def caption(run: RunViews, name: str, other: str | None, i: int) -> list[str]:
+    view = run.views[name]
+    label, predicted = int(run.labels[i]), int(view.predicted[i])
+    if predicted == label:
+        lines = [f"#{i} [green]{label} ✓[/] {view.confidence[i]:.0%}"]
+    else:
+        lines = [f"#{i} {label}→[red]{predicted}[/] {view.confidence[i]:.0%}"]
+    if other:
+        o = run.views[other]
+        lines.append(f"[dim]{other}:[/] {int(o.predicted[i])} {o.confidence[i]:.0%}")
+    return lines
+
+
+def gallery(
+    run: str | None = RUN_OPTION,
+    model: str | None = typer.Option(None, "--model", help="Model whose verdicts are shown (default: the student, "
+                                                           "or the run's only model)."),
+    misclassified: bool = typer.Option(False, "--misclassified", "-m", help="Only the model's mistakes."),
+    digit: int | None = typer.Option(None, "--class", help="Only digits of this true class."),
+    sort: str = typer.Option(None, "--sort", help="confidence | loss | index (default: confidence, highest first, "
+                                                  "with --misclassified; else index)."),
+    limit: int = typer.Option(24, "--limit", min=1, help="At most this many digits."),
+    render: str = RENDER_OPTION,
+    scale: int | None = SCALE_OPTION,
+    invert: bool = INVERT_OPTION,
+    runs_dir: Path | None = RUNS_DIR_OPTION,
+    data_dir: Path | None = DATA_DIR_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """A grid of test digits that fills the terminal: true label, the model's prediction and
+    confidence, and what the other model of the run said."""
+    console = err_console()
+    with errors_reported(json_out):
+        sort = sort or ("confidence" if misclassified else "index")
+        if sort not in SORTS:
+            raise ConfigError(f"--sort {sort!r} is not a sort order; use one of {', '.join(SORTS)}")
+        mode = choose_mode(render, console, interactive=False if json_out else None)
+        views = load_views(run, runs_dir, data_dir, ["all"])
+        check_class(digit, views.data.num_classes)
+        name = model or main_model(list(views.views))
+        if name not in views.views:
+            raise RunLookupError(f"run {views.info['run_id']} has no model {name!r}; it has {', '.join(views.views)}")
+    view, other = views.views[name], views.other(name)
+    keep = np.ones(len(views.labels), bool)
+    if misclassified:
+        keep &= ~view.correct
+    if digit is not None:
+        keep &= views.labels == digit
+    matching = np.flatnonzero(keep)
+    chosen = rank(view, matching, sort)[:limit]
+    if json_out:
+        for i in chosen.tolist():
+            item = {"index": i, "label": int(views.labels[i]), "model": name, "prediction": int(view.predicted[i]),
+                    "confidence": float(view.confidence[i]), "loss": float(view.loss[i])}
+            if other:
+                item["other"] = {"model": other, "prediction": int(views.views[other].predicted[i]),
+                                 "confidence": float(views.views[other].confidence[i])}
+            print_json(item)
+        return
+    what = "mistakes" if misclassified else "digits"
+    scope = f" of class {digit}" if digit is not None else ""
+    console.print(f"run [bold]{views.info['run_id']}[/] · [bold]{name}[/]: {view.accuracy:.2%} accuracy, "
+                  f"{int((~view.correct).sum()):,} mistakes · showing {len(chosen)} of {len(matching):,} "
+                  f"{what}{scope}, by {sort}" + (f" · beside {other}" if other else ""), highlight=False)
+    cards = [Card(views.data.test_images[i], caption(views, name, other, i), bool(view.correct[i]))
+             for i in chosen.tolist()]
+    print_cards(console, cards, mode, scale or default_scale(mode, large=False), invert, compact=True)

@@ -1,0 +1,71 @@
+"""Shared by `show`, `gallery` and `eval`: the options that pick a run, and its models' views of
+the test set it was trained against."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from digits.core import paths
+from digits.core.dataset import Dataset, load_dataset
+from digits.core.inspection import ModelView, RunLookupError, find_run, load_models, probabilities
+
+RUN_OPTION = typer.Option(None, "--run", help="Run id (see `digits runs`) or run directory; default: the "
+                                              "newest run that saved models.")
+RUNS_DIR_OPTION = typer.Option(None, "--runs-dir", help="Runs directory (default $DIGITS_HOME/runs or the user "
+                                                        "data dir).")
+DATA_DIR_OPTION = typer.Option(None, "--data-dir", help="Dataset directory (default: the one the run was trained "
+                                                        "on).")
+JSON_OPTION = typer.Option(False, "--json", help="Print the data as JSON on stdout instead of drawing.")
+
+
+@dataclass
+class RunViews:
+    info: dict
+    data: Dataset
+    views: dict[str, ModelView]
+
+    @property
+    def labels(self):
+        return self.data.test_labels
+
+    def other(self, name: str) -> str | None:
+        """The model a verdict is compared with: the teacher for a student, else the student."""
+        for candidate in ("teacher", "student") if name != "teacher" else ("student",):
+            if candidate in self.views and candidate != name:
+                return candidate
+        return None
+
+
+def dataset_for(info: dict, data_dir: Path | None) -> Dataset:
+    """The dataset the run was trained on (or `data_dir`), refusing a different one."""
+    recorded = info.get("dataset")
+    if data_dir is None and recorded and Path(recorded).is_dir():
+        data_dir = Path(recorded)
+    data = load_dataset(data_dir)
+    if recorded and data.name != recorded:
+        raise RunLookupError(f"run {info['run_id']} was trained on {recorded}, not {data.name}; "
+                             f"pass --data-dir with its dataset")
+    return data
+
+
+def default_models(available: list[str]) -> list[str]:
+    """Teacher and student when the run has both, else every model."""
+    pair = [n for n in ("teacher", "student") if n in available]
+    return pair if len(pair) == 2 else list(available)
+
+
+def load_views(run: str | None, runs_dir: Path | None, data_dir: Path | None,
+               models: list[str] | None = None) -> RunViews:
+    """Find the run, load its dataset and the chosen models (default: `default_models`; "all")."""
+    info = find_run(runs_dir or paths.runs_root(), run)
+    available = list(info.get("models") or [])
+    if models and "all" in models:
+        models = None
+    elif not models:
+        models = default_models(available)
+    data = dataset_for(info, data_dir)
+    views = {}
+    for name, (net, meta) in load_models(info, models).items():
+        views[name] = ModelView(name, probabilities(net, meta, data.test_images), data.test_labels)
+    return RunViews(info, data, views)
