@@ -19,7 +19,7 @@ from rich.text import Text
 
 from digits.commands.terminal import cell_pixels
 from digits.core import kitty, sixel
-from digits.core.render import ascii_art, half_block_cells
+from digits.core.render import ascii_art, grey_levels, half_block_cells, upscale
 
 GAP_PIXELS = 8  # transparent pixels between the digits of a graphics row
 TEXT_MODES = ("ascii", "blocks")
@@ -106,9 +106,7 @@ def print_graphics_rows(console: Console, cards: list[Card], mode: str, scale: i
         row = cards[start:start + per_row]
         canvas = np.full((side, tile_pixels * len(row)), np.nan, np.float32)
         for i, card in enumerate(row):
-            level = np.asarray(card.image, np.float32)
-            level = level / 255 if np.asarray(card.image).dtype.kind in "iu" else level
-            canvas[:, i * tile_pixels:i * tile_pixels + side] = np.repeat(np.repeat(level, scale, 0), scale, 1)
+            canvas[:, i * tile_pixels:i * tile_pixels + side] = upscale(grey_levels(card.image), scale)
         console.file.flush()
         console.file.write(graphics(canvas, mode, 1, invert) + "\n")
         console.file.flush()

@@ -10,8 +10,8 @@ from digits.commands.drawing import Card, default_scale, print_cards
 from digits.commands.run_views import DATA_DIR_OPTION, JSON_OPTION, RUN_OPTION, RUNS_DIR_OPTION, RunViews, load_views
 from digits.commands.show import INVERT_OPTION, RENDER_OPTION, SCALE_OPTION, check_class
 from digits.commands.terminal import choose_mode
-from digits.core.errors import ConfigError
-from digits.core.inspection import RunLookupError, rank
+from digits.core.errors import ConfigError, RunLookupError
+from digits.core.inspection import rank
 
 SORTS = ("confidence", "loss", "index")
 

@@ -8,7 +8,8 @@ import typer
 
 from digits.core import paths
 from digits.core.dataset import Dataset, load_dataset
-from digits.core.inspection import ModelView, RunLookupError, find_run, load_models, probabilities
+from digits.core.errors import RunLookupError
+from digits.core.inspection import ModelView, find_run, load_models, probabilities
 
 RUN_OPTION = typer.Option(None, "--run", help="Run id (see `digits runs`) or run directory; default: the "
                                               "newest run that saved models.")

@@ -9,7 +9,7 @@ from digits.commands.common import err_console, errors_reported, print_json
 from digits.commands.drawing import Card, default_scale, print_cards
 from digits.commands.run_views import DATA_DIR_OPTION, JSON_OPTION, RUN_OPTION, RUNS_DIR_OPTION, RunViews, load_views
 from digits.commands.terminal import MODES, choose_mode
-from digits.core.inspection import RunLookupError
+from digits.core.errors import RunLookupError
 
 RENDER_OPTION = typer.Option("auto", "--render", help=f"How to draw digits: {', '.join(MODES)} (auto: Sixel or "
                                                       "Kitty graphics when the terminal has them, else colour "

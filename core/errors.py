@@ -13,6 +13,12 @@ class ConfigError(DigitsError):
     exit_code = 2
 
 
+class RunLookupError(DigitsError):
+    """A run, model, test index or class that does not exist (the user asked for it)."""
+
+    exit_code = 2
+
+
 class DataError(DigitsError):
     """A dataset file that is missing, malformed, truncated or fails its checksum."""
 

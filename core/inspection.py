@@ -10,18 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from digits.core.errors import DigitsError
+from digits.core.errors import RunLookupError
 from digits.core.losses import softmax
 from digits.core.network import Network
 from digits.core.persist import load_network
 from digits.core.preprocess import to_inputs
 from digits.core.runs import list_runs, read_run
-
-
-class RunLookupError(DigitsError):
-    """A run, model or test index that does not exist (exit status 2: the user asked for it)."""
-
-    exit_code = 2
 
 
 @dataclass
@@ -49,11 +43,9 @@ def find_run(root: Path, run: str | None) -> dict:
     run that saved models."""
     if run:
         path = Path(run).expanduser()
-        candidates = [path] if path.is_dir() and (path / "run.json").exists() else [Path(root).expanduser() / run]
-        for candidate in candidates:
-            info = read_run(candidate)
-            if info is not None:
-                return info
+        info = read_run(path if (path / "run.json").is_file() else Path(root).expanduser() / run)
+        if info is not None:
+            return info
         known = [info["run_id"] for info in list_runs(root)]
         hint = f"known runs: {', '.join(known[-5:])}" if known else "there are no runs there yet"
         raise RunLookupError(f"no run {run!r} in {root}; {hint} (see `digits runs`)")
