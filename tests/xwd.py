@@ -1,4 +1,4 @@
-"""Reading an X window dump (`xwd -root`, ZPixmap, 24/32 bits per pixel) into an RGB array, so the
+"""Reading an X window dump (`xwd -root`, ZPixmap, 24 or 32 bits per pixel) into an RGB array, so the
 Sixel check needs no image tool beyond x11-apps."""
 
 import numpy as np
@@ -13,11 +13,15 @@ def read_xwd(data: bytes) -> np.ndarray:
     byte_order, bits_per_pixel, bytes_per_line = int(header[7]), int(header[11]), int(header[12])
     red_mask, green_mask, blue_mask = int(header[14]), int(header[15]), int(header[16])
     ncolors = int(header[19])
-    if bits_per_pixel != 32:
+    if bits_per_pixel not in (24, 32):
         raise ValueError(f"unsupported XWD depth: {bits_per_pixel} bits per pixel")
     start = header_size + 12 * ncolors
-    rows = np.frombuffer(data[start:start + bytes_per_line * height], dtype="<u4" if byte_order == 0 else ">u4")
-    pixels = rows.reshape(height, bytes_per_line // 4)[:, :width]
+    raw = np.frombuffer(data[start:start + bytes_per_line * height], np.uint8).reshape(height, bytes_per_line)
+    step = bits_per_pixel // 8
+    raw = raw[:, :width * step].reshape(height, width, step).astype(np.uint32)
+    if byte_order != 0:  # MSBFirst: most significant byte first
+        raw = raw[..., ::-1]
+    pixels = sum(raw[..., k] << (8 * k) for k in range(step))
 
     def channel(mask):
         shift = (mask & -mask).bit_length() - 1
