@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import typer
 from rich.color import Color
 from rich.columns import Columns
 from rich.console import Console, Group
@@ -17,10 +18,15 @@ from rich.panel import Panel
 from rich.style import Style
 from rich.text import Text
 
-from digits.commands.terminal import cell_pixels
+from digits.commands.terminal import MODES, cell_pixels
 from digits.core import kitty, sixel
 from digits.core.render import ascii_art, grey_levels, half_block_cells, upscale
 
+RENDER_OPTION = typer.Option("auto", "--render", help=f"How to draw digits: {', '.join(MODES)} (auto: Sixel or "
+                                                      "Kitty graphics when the terminal has them, else colour "
+                                                      "blocks, else ASCII; or set DIGITS_RENDER).")
+SCALE_OPTION = typer.Option(None, "--scale", min=1, max=8, help="Pixel size multiplier (default depends on --render).")
+INVERT_OPTION = typer.Option(False, "--invert", help="Dark strokes for light terminal backgrounds.")
 GAP_PIXELS = 8  # transparent pixels between the digits of a graphics row
 TEXT_MODES = ("ascii", "blocks")
 

@@ -58,7 +58,7 @@ def evaluate(
     confusions, and for teacher/student runs how often the two agree, class by class."""
     console = err_console()
     with errors_reported(json_out):
-        views = load_views(run, runs_dir, data_dir, ["all"])
+        views = load_views(run, runs_dir, data_dir, lambda available: available)
     labels, classes = views.labels, views.data.num_classes
     detailed = default_models(list(views.views))
     report = {"run_id": views.info["run_id"], "task": views.info.get("task"), "models": {}}

@@ -6,11 +6,19 @@ import numpy as np
 import typer
 
 from digits.commands.common import err_console, errors_reported, print_json
-from digits.commands.drawing import Card, default_scale, print_cards
-from digits.commands.run_views import DATA_DIR_OPTION, JSON_OPTION, RUN_OPTION, RUNS_DIR_OPTION, RunViews, load_views
-from digits.commands.show import INVERT_OPTION, RENDER_OPTION, SCALE_OPTION, check_class
+from digits.commands.drawing import INVERT_OPTION, RENDER_OPTION, SCALE_OPTION, Card, default_scale, print_cards
+from digits.commands.run_views import (
+    DATA_DIR_OPTION,
+    JSON_OPTION,
+    RUN_OPTION,
+    RUNS_DIR_OPTION,
+    RunViews,
+    check_class,
+    load_views,
+    partner,
+)
 from digits.commands.terminal import choose_mode
-from digits.core.errors import ConfigError, RunLookupError
+from digits.core.errors import ConfigError
 from digits.core.inspection import rank
 
 SORTS = ("confidence", "loss", "index")
@@ -19,6 +27,12 @@ SORTS = ("confidence", "loss", "index")
 def main_model(available: list[str]) -> str:
     """The model a gallery shows by default: the student of a teacher/student run, else the first."""
     return "student" if "student" in available else available[0]
+
+
+def shown(model: str | None, available: list[str]) -> tuple[str, str | None]:
+    """The model whose verdicts are drawn, and the one beside it (None when the run has no pair)."""
+    name = model or main_model(available)
+    return name, partner(name, available)
 
 
 def caption(run: RunViews, name: str, other: str | None, i: int) -> list[str]:
@@ -58,12 +72,10 @@ def gallery(
         if sort not in SORTS:
             raise ConfigError(f"--sort {sort!r} is not a sort order; use one of {', '.join(SORTS)}")
         mode = choose_mode(render, console, interactive=False if json_out else None)
-        views = load_views(run, runs_dir, data_dir, ["all"])
+        views = load_views(run, runs_dir, data_dir, lambda available: [n for n in shown(model, available) if n])
         check_class(digit, views.data.num_classes)
-        name = model or main_model(list(views.views))
-        if name not in views.views:
-            raise RunLookupError(f"run {views.info['run_id']} has no model {name!r}; it has {', '.join(views.views)}")
-    view, other = views.views[name], views.other(name)
+    name, other = shown(model, views.info["models"])
+    view = views.views[name]
     keep = np.ones(len(views.labels), bool)
     if misclassified:
         keep &= ~view.correct

@@ -1,6 +1,7 @@
 """Shared by `show`, `gallery` and `eval`: the options that pick a run, and its models' views of
 the test set it was trained against."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,12 +31,6 @@ class RunViews:
     def labels(self):
         return self.data.test_labels
 
-    def other(self, name: str) -> str | None:
-        """The model a verdict is compared with: the teacher for a student, else the student."""
-        for candidate in ("teacher", "student") if name != "teacher" else ("student",):
-            if candidate in self.views and candidate != name:
-                return candidate
-        return None
 
 
 def dataset_for(info: dict, data_dir: Path | None) -> Dataset:
@@ -56,17 +51,27 @@ def default_models(available: list[str]) -> list[str]:
     return pair if len(pair) == 2 else list(available)
 
 
+def partner(name: str, available: list[str]) -> str | None:
+    """The model a verdict is compared with: the teacher for a student, else the student."""
+    for candidate in ("teacher", "student") if name != "teacher" else ("student",):
+        if candidate in available and candidate != name:
+            return candidate
+    return None
+
+
+def check_class(digit: int | None, classes: int) -> None:
+    if digit is not None and not 0 <= digit < classes:
+        raise RunLookupError(f"--class {digit} is not a class; use 0-{classes - 1}")
+
+
 def load_views(run: str | None, runs_dir: Path | None, data_dir: Path | None,
-               models: list[str] | None = None) -> RunViews:
-    """Find the run, load its dataset and the chosen models (default: `default_models`; "all")."""
+               choose: Callable[[list[str]], list[str]] = default_models) -> RunViews:
+    """Find the run, load its dataset and the models `choose` picks from the run's saved ones
+    (only those: each costs a pass over the test set)."""
     info = find_run(runs_dir or paths.runs_root(), run)
-    available = list(info.get("models") or [])
-    if models and "all" in models:
-        models = None
-    elif not models:
-        models = default_models(available)
+    names = choose(list(info.get("models") or []))
     data = dataset_for(info, data_dir)
     views = {}
-    for name, (net, meta) in load_models(info, models).items():
+    for name, (net, meta) in load_models(info, names).items():
         views[name] = ModelView(name, probabilities(net, meta, data.test_images), data.test_labels)
     return RunViews(info, data, views)

@@ -6,23 +6,29 @@ import numpy as np
 import typer
 
 from digits.commands.common import err_console, errors_reported, print_json
-from digits.commands.drawing import Card, default_scale, print_cards
-from digits.commands.run_views import DATA_DIR_OPTION, JSON_OPTION, RUN_OPTION, RUNS_DIR_OPTION, RunViews, load_views
-from digits.commands.terminal import MODES, choose_mode
+from digits.commands.drawing import INVERT_OPTION, RENDER_OPTION, SCALE_OPTION, Card, default_scale, print_cards
+from digits.commands.run_views import (
+    DATA_DIR_OPTION,
+    JSON_OPTION,
+    RUN_OPTION,
+    RUNS_DIR_OPTION,
+    RunViews,
+    check_class,
+    default_models,
+    load_views,
+)
+from digits.commands.terminal import choose_mode
 from digits.core.errors import RunLookupError
 
-RENDER_OPTION = typer.Option("auto", "--render", help=f"How to draw digits: {', '.join(MODES)} (auto: Sixel or "
-                                                      "Kitty graphics when the terminal has them, else colour "
-                                                      "blocks, else ASCII; or set DIGITS_RENDER).")
-SCALE_OPTION = typer.Option(None, "--scale", min=1, max=8, help="Pixel size multiplier (default depends on --render).")
-INVERT_OPTION = typer.Option(False, "--invert", help="Dark strokes for light terminal backgrounds.")
 MODEL_OPTION = typer.Option(None, "--model", help="Model of the run to show (repeatable, or 'all'); default: "
                                                   "teacher and student, or the run's only model.")
 
 
-def check_class(digit: int | None, classes: int) -> None:
-    if digit is not None and not 0 <= digit < classes:
-        raise RunLookupError(f"--class {digit} is not a class; use 0-{classes - 1}")
+def chosen_models(model: list[str] | None, available: list[str]) -> list[str]:
+    """--model as given ("all": every model), else teacher and student or the run's only model."""
+    if model and "all" in model:
+        return available
+    return model or default_models(available)
 
 
 def pick(run: RunViews, indices: list[int] | None, digit: int | None, count: int | None,
@@ -74,7 +80,7 @@ def show(
     console = err_console()
     with errors_reported(json_out):
         mode = choose_mode(render, console, interactive=False if json_out else None)
-        views = load_views(run, runs_dir, data_dir, model)
+        views = load_views(run, runs_dir, data_dir, lambda available: chosen_models(model, available))
         check_class(digit, views.data.num_classes)
         chosen = pick(views, indices, digit, random, seed)
     if json_out:
