@@ -57,3 +57,23 @@ def test_environment_forces_the_numpy_fallback(monkeypatch):
         monkeypatch.delenv("DIGITS_KERNELS")
         kernels.backend.cache_clear()
     assert kernels.backend() == "numba"
+
+
+@pytest.mark.parametrize("use", ["numba", "numpy"])
+def test_subnormal_state_is_flushed_without_moving_weights(use):
+    # Moments of weights whose gradient stays zero decay into subnormal numbers (slow on this CPU):
+    # they are set to zero, and the weights end exactly where the unflushed update puts them.
+    tiny = np.finfo(np.float32).tiny
+    p = np.array([0.5, -0.25, 1e-3, 0.5], np.float32)
+    g = np.array([0.0, 0.0, 0.0, 0.01], np.float32)
+    m = np.array([tiny * 1.05, -tiny * 1.05, tiny * 1.05, 1e-3], np.float32)  # become subnormal after ×0.9
+    v = np.array([tiny * 1.0005, tiny * 1.0005, 1e-6, 1e-6], np.float32)  # ×0.999: subnormal
+    s = np.empty_like(p)
+    unflushed = p - np.float32(1e-3) * (np.float32(0.9) * m) / (np.sqrt(np.float32(0.999) * v) + np.float32(1e-8))
+    kernels.adam_update(p, g.copy(), m, v, s, 0.9, 0.999, 1e-3, 1.0, 1e-8, 0.0, use=use)
+    assert (m[:3] == 0).all() and (v[:2] == 0).all() and v[2] > 0 and m[3] != 0
+    np.testing.assert_array_equal(p[:3], unflushed[:3])
+    velocity = np.array([tiny * 1.05, 0.5], np.float32)
+    q = np.array([0.5, 0.5], np.float32)
+    kernels.sgd_update(q, np.zeros(2, np.float32), velocity, np.empty(2, np.float32), 0.1, 0.9, False, 0.0, use=use)
+    assert velocity[0] == 0 and velocity[1] == np.float32(0.45) and q[0] == np.float32(0.5)
