@@ -8,6 +8,7 @@ for the optimizers.
 
 import numpy as np
 
+from digits.core import fused
 from digits.core.activations import ACTIVATIONS
 from digits.core.init import BIAS_INITS, WEIGHT_INITS
 
@@ -57,17 +58,23 @@ class Dense:
         training forward pass of the same batch size; otherwise it is a new array."""
         out = self._buffer("z", len(x), self.W.shape[1]) if train else None
         z = np.matmul(x, self.W, out=out)
-        z += self.b
-        y = self._act(z)
+        if self.activation == "relu":
+            y = fused.bias_relu(z, self.b)
+        else:
+            z += self.b
+            y = self._act(z)
         if train:
             self._x, self._y = x, y
         return y
 
     def backward(self, grad, need_input_grad=True):
         """Fill dW, db from dL/dy; return dL/dx (a reused buffer). `grad` may be overwritten."""
-        g = self._act_backward(grad, self._y)
+        if self.activation == "relu":
+            g = fused.relu_backward_bias(grad, self._y, self.db)
+        else:
+            g = self._act_backward(grad, self._y)
+            np.sum(g, axis=0, out=self.db)
         np.matmul(self._x.T, g, out=self.dW)
-        np.sum(g, axis=0, out=self.db)
         if not need_input_grad:
             return None
         return np.matmul(g, self.W.T, out=self._buffer("dx", len(g), self.W.shape[0]))

@@ -2,16 +2,13 @@
 
 import numpy as np
 
+from digits.core.fused import images_to_inputs
+
 SCALES = ("unit", "symmetric")
 
 
 def to_inputs(images: np.ndarray, scale: str = "unit") -> np.ndarray:
     """Flatten N×H×W uint8 images to N×(H·W) float32 in [0, 1] ("unit") or [-1, 1] ("symmetric")."""
-    x = images.reshape(len(images), -1).astype(np.float32)
-    x *= np.float32(1 / 255)
-    if scale == "symmetric":
-        x -= np.float32(0.5)
-        x *= np.float32(2)
-    elif scale != "unit":
+    if scale not in SCALES:
         raise ValueError(f"unknown input scale {scale!r}; choose from {', '.join(SCALES)}")
-    return x
+    return images_to_inputs(images.reshape(len(images), -1), scale == "symmetric")

@@ -1,0 +1,91 @@
+"""Fused elementwise steps of a training step: one pass over a batch where numpy needs several.
+
+- `bias_relu`: z ← max(z + b, 0), the dense layer's bias and ReLU (numpy: two passes).
+- `relu_backward_bias`: g ← g·[y > 0] and db ← Σ_rows g, the ReLU's backward pass and the bias
+  gradient (numpy: a boolean temporary, a multiply and a reduction — three passes).
+- `images_to_inputs`: uint8 pixels → float32 in [0, 1] or [-1, 1] (numpy: two to four passes).
+
+They matter on the small networks, where a step's products take ~2 ms and each numpy pass over a
+256×256 batch costs tens of microseconds (`python -m benchmarks.fused` measures both forms). Each
+does exactly the float32 operations of its numpy form in the same order, so the two give
+bit-identical results (tests/test_fused.py); the numpy form is used when numba is missing or
+DIGITS_KERNELS=numpy (see `digits.core.kernels.backend`). NaN propagates as in numpy.
+"""
+
+from functools import cache
+
+import numpy as np
+
+from digits.core.kernels import backend
+
+INV_255 = np.float32(1 / 255)
+
+
+@cache
+def _compiled():
+    import numba
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def bias_relu(z, b):
+        zero = np.float32(0)
+        for i in range(z.shape[0]):
+            for j in range(z.shape[1]):
+                v = z[i, j] + b[j]
+                z[i, j] = zero if v < zero else v  # np.maximum(v, 0): NaN and -0.0 pass through
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def relu_backward_bias(g, y, db):
+        zero, one = np.float32(0), np.float32(1)
+        db[:] = zero
+        for i in range(g.shape[0]):
+            for j in range(g.shape[1]):
+                gij = g[i, j] * (one if y[i, j] > zero else zero)
+                g[i, j] = gij
+                db[j] += gij  # row by row, as numpy's sum over axis 0 of a C-ordered array
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def images_to_inputs(images, out, symmetric):
+        half, two = np.float32(0.5), np.float32(2)
+        for i in range(images.shape[0]):
+            for j in range(images.shape[1]):
+                v = np.float32(images[i, j]) * INV_255
+                out[i, j] = (v - half) * two if symmetric else v
+
+    return bias_relu, relu_backward_bias, images_to_inputs
+
+
+def _fast(*arrays) -> bool:
+    return backend() == "numba" and all(a.flags.c_contiguous for a in arrays)
+
+
+def bias_relu(z: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """z ← max(z + b, 0) in place (z: batch × units float32, b: units); returns z."""
+    if _fast(z, b):
+        _compiled()[0](z, b)
+        return z
+    z += b
+    return np.maximum(z, 0, out=z)
+
+
+def relu_backward_bias(g: np.ndarray, y: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """g ← g·[y > 0] in place (y: the ReLU's output) and db ← the column sums of the new g; returns g."""
+    if _fast(g, y, db):
+        _compiled()[1](g, y, db)
+        return g
+    g *= y > 0
+    np.sum(g, axis=0, out=db)
+    return g
+
+
+def images_to_inputs(images: np.ndarray, symmetric: bool) -> np.ndarray:
+    """N×D uint8 → a new N×D float32 array, pixel/255 (then (x − 0.5)·2 when symmetric)."""
+    if _fast(images) and images.ndim == 2:
+        out = np.empty(images.shape, np.float32)
+        _compiled()[2](images, out, symmetric)
+        return out
+    x = images.astype(np.float32)
+    x *= INV_255
+    if symmetric:
+        x -= np.float32(0.5)
+        x *= np.float32(2)
+    return x
