@@ -78,8 +78,12 @@ def relu_backward_bias(g: np.ndarray, y: np.ndarray, db: np.ndarray) -> np.ndarr
 
 
 def images_to_inputs(images: np.ndarray, symmetric: bool) -> np.ndarray:
-    """N×D uint8 → a new N×D float32 array, pixel/255 (then (x − 0.5)·2 when symmetric)."""
-    if _fast(images) and images.ndim == 2:
+    """N×D uint8 → a new N×D float32 array, pixel/255 (then (x − 0.5)·2 when symmetric).
+
+    Uses numba only once a training step has loaded these kernels: importing numba and loading
+    them costs ~0.7 s, more than a one-off conversion saves (digits show/gallery/eval never train).
+    """
+    if _compiled.cache_info().currsize and _fast(images) and images.ndim == 2:
         out = np.empty(images.shape, np.float32)
         _compiled()[2](images, out, symmetric)
         return out

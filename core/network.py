@@ -58,7 +58,7 @@ class Dense:
         training forward pass of the same batch size; otherwise it is a new array."""
         out = self._buffer("z", len(x), self.W.shape[1]) if train else None
         z = np.matmul(x, self.W, out=out)
-        if self.activation == "relu":
+        if train and self.activation == "relu":  # inference alone is not worth loading numba for
             y = fused.bias_relu(z, self.b)
         else:
             z += self.b

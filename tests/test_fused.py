@@ -48,6 +48,7 @@ def test_relu_backward_bias_matches_numpy(monkeypatch):
 
 @pytest.mark.parametrize("symmetric", [False, True])
 def test_images_to_inputs_matches_numpy(monkeypatch, symmetric):
+    fused._compiled()  # as after a first training step
     images = np.arange(256, dtype=np.uint8).reshape(4, 64)
     fast, slow = both(monkeypatch, lambda: fused.images_to_inputs(images, symmetric))
     np.testing.assert_array_equal(fast, slow)
