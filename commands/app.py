@@ -4,7 +4,7 @@
 import typer
 
 import digits
-from digits.commands import data, evaluate, gallery, runs, show, tasks, train
+from digits.commands import data, evaluate, gallery, runs, show, tasks, train, tui
 from digits.commands.common import DEBUG_ENV, Settings
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.command("runs")(runs.runs)
 app.command("show")(show.show)
 app.command("gallery")(gallery.gallery)
 app.command("eval")(evaluate.evaluate)
+app.command("tui")(tui.tui)
 app.add_typer(data.app, name="data", help="Inspect the dataset in use.")
 
 

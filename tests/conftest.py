@@ -1,10 +1,18 @@
-"""Shared fixtures: an isolated home and cache per test session, the bundled MNIST, tiny IDX sets."""
+"""Shared fixtures: an isolated home and cache per test session, the bundled MNIST, tiny IDX sets,
+the TUI's fixture runs."""
 
-import numpy as np
-import pytest
+import os
 
-from digits.core import idx
-from digits.core.dataset import FILES, load_dataset
+# One OpenBLAS kernel on every machine of this kind (as CI sets it), so that numbers computed in
+# the tests, e.g. the accuracies in TUI screenshots, do not depend on the CPU. numpy is imported
+# below, after this.
+os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from digits.core import idx  # noqa: E402
+from digits.core.dataset import FILES, load_dataset  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,3 +59,12 @@ def tiny_dir(tmp_path):
     """Directory of a tiny synthetic dataset in MNIST layout (gzip-compressed)."""
     make_idx_dir(tmp_path / "tiny")
     return tmp_path / "tiny"
+
+
+@pytest.fixture(scope="session")
+def tui_runs(tmp_path_factory, mnist):
+    """(runs root, task -> run id) of tiny trained baseline, subliminal and distill runs."""
+    from tui_support import make_runs
+
+    root = tmp_path_factory.mktemp("tui-runs")
+    return root, make_runs(root, mnist)

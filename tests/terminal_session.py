@@ -41,6 +41,21 @@ class Tmux:
             time.sleep(0.2)
         raise TimeoutError(f"{command!r} did not finish in {timeout} s; screen:\n{self.screen()}")
 
+    def send(self, *keys: str) -> None:
+        """Press keys (tmux key names such as Enter, Escape, Down, or literal text)."""
+        self.tmux("send-keys", *keys)
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        """Poll the pane until `text` is on it; return the screen (TimeoutError with the screen if not)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{text!r} did not appear in {timeout} s; screen:\n{screen}")
+            time.sleep(0.1)
+
     def screen(self, escapes: bool = False) -> str:
         return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []))
 

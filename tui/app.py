@@ -1,0 +1,113 @@
+"""`DigitsApp`: the Textual application behind `digits tui`.
+
+Each screen is an app mode (1-7 switch between them, the footer lists them). The app holds the
+loaded run as `lab`; loading a run (its models scored on the 10,000 test digits) happens in a
+worker thread so the interface keeps painting. Screens redraw themselves when `lab` changes.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from digits.core.dataset import Dataset
+from digits.core.errors import DigitsError
+from digits.core.inspection import find_run
+from digits.tui.commands import LabCommands
+from digits.tui.lab import Lab
+from digits.tui.screens.browse import BrowseScreen
+from digits.tui.screens.compare import CompareScreen
+from digits.tui.screens.draw import DrawScreen
+from digits.tui.screens.help import HelpScreen
+from digits.tui.screens.inside import InsideScreen
+from digits.tui.screens.mistakes import MistakesScreen
+from digits.tui.screens.runs import RunsScreen
+from digits.tui.screens.train import TrainScreen
+
+# mode -> (key, label, screen class); the order is the footer's.
+SCREENS = {
+    "runs": ("1", "Runs", RunsScreen),
+    "browse": ("2", "Browse", BrowseScreen),
+    "mistakes": ("3", "Mistakes", MistakesScreen),
+    "compare": ("4", "Compare", CompareScreen),
+    "train": ("5", "Train", TrainScreen),
+    "inside": ("6", "Inside", InsideScreen),
+    "draw": ("7", "Draw", DrawScreen),
+}
+
+
+class DigitsApp(App):
+    """The digit lab: browse, study mistakes, compare, train, look inside, draw."""
+
+    TITLE = "digits"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {LabCommands}
+    MODES = {mode: screen for mode, (_key, _label, screen) in SCREENS.items()}
+    BINDINGS = [
+        # Listed by the tabs under the header (widgets/screen_tabs.py), not in the footer.
+        *(Binding(key, f"show('{mode}')", label, show=False) for mode, (key, label, _screen) in SCREENS.items()),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    lab: reactive[Lab | None] = reactive(None, init=False)
+
+    def __init__(self, dataset: Dataset | Callable[[], Dataset], runs_root: Path, run: str | None = None,
+                 render_mode: str = "blocks"):
+        super().__init__()
+        self._dataset = dataset
+        self.runs_root = Path(runs_root)
+        self.initial_run = run
+        self.render_mode = render_mode
+        # (task, option values) the Train screen should start when it is next shown (runs screen's offer)
+        self.pending_training: tuple[str, dict] | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        if callable(self._dataset):
+            self._dataset = self._dataset()
+        return self._dataset
+
+    def on_mount(self) -> None:
+        if self.initial_run:
+            try:
+                info = find_run(self.runs_root, self.initial_run)
+            except DigitsError as exc:
+                self.switch_mode("runs")
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.switch_mode("browse")
+            self.open_run(info)
+        else:
+            self.switch_mode("runs")
+
+    def action_show(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    @work(thread=True, exclusive=True, group="load")
+    def open_run(self, info: dict | None, then: str = "browse") -> None:
+        """Load a run (or, with None, the dataset alone) and show it in mode `then`."""
+        try:
+            lab = Lab.load(info, self.dataset) if info is not None else Lab.dataset_only(self.dataset)
+        except DigitsError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        self.call_from_thread(self._set_lab, lab, then)
+
+    def _set_lab(self, lab: Lab, then: str) -> None:
+        self.lab = lab
+        self.sub_title = lab.title
+        self.action_show(then)
+
+    def watch_lab(self, lab: Lab | None) -> None:
+        sync = getattr(self.screen, "sync_lab", None)
+        if sync is not None:
+            sync()

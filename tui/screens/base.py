@@ -1,0 +1,42 @@
+"""`LabScreen`: the base of every screen that shows the loaded run (the app's `lab`).
+
+A screen remembers which Lab it last drew; when it is shown again after another run was loaded
+(or the lab changes while it is on screen) it redraws itself through `show_lab`.
+"""
+
+from textual.screen import Screen
+from textual.widgets import Header
+
+from digits.tui.lab import Lab
+from digits.tui.widgets.screen_tabs import ScreenTabs
+
+
+class LabScreen(Screen):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._shown: Lab | None = None
+
+    def on_mount(self) -> None:
+        headers = self.query(Header)
+        if headers and self.mode_name:
+            self.mount(ScreenTabs(self.mode_name), after=headers.first())
+
+    @property
+    def mode_name(self) -> str | None:
+        """The app mode showing this screen (from the app's table of screens)."""
+        from digits.tui.app import SCREENS
+
+        return next((mode for mode, (_k, _l, cls) in SCREENS.items() if type(self) is cls), None)
+
+    def on_screen_resume(self) -> None:
+        self.sync_lab()
+
+    def sync_lab(self) -> None:
+        lab = self.app.lab
+        if lab is not None and lab is not self._shown:
+            self._shown = lab
+            self.sub_title = lab.title
+            self.show_lab(lab)
+
+    def show_lab(self, lab: Lab) -> None:
+        """Draw the screen for `lab` (subclasses)."""

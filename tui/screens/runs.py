@@ -1,0 +1,132 @@
+"""`RunsScreen`: the run picker — saved runs with a summary of the highlighted one.
+
+`enter` opens a run (its models are scored on the test set in a worker), `d` browses the test
+set without a run, `n` trains a quick baseline on the Train screen. With no runs yet, the screen
+says so and offers the last two.
+"""
+
+from datetime import datetime
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from digits.core.runs import list_runs
+from digits.core.tasks import headline
+from digits.tui.screens.base import LabScreen
+
+QUICK_BASELINE = ("baseline", {"preset": "small", "epochs": "2"})
+STATUS_MARK = {"finished": "✓", "interrupted": "‖", "failed": "✗", "abandoned": "✗", "running": "…"}
+
+
+def result_text(info: dict) -> str:
+    shown = headline(info.get("task", ""), info.get("metrics") or {})[:1]
+    return f"{shown[0][1]:.2%} {shown[0][0]}" if shown else "-"
+
+
+def summary(info: dict) -> str:
+    """Markup describing one run: what, when, how long, its results and options."""
+    started = datetime.fromtimestamp(info["started"]).strftime("%Y-%m-%d %H:%M") if info.get("started") else "?"
+    seconds = f"{info['seconds']:.1f} s" if info.get("seconds") is not None else "-"
+    lines = [f"[b]{escape(info['run_id'])}[/b]",
+             f"task {escape(str(info.get('task')))} · {info.get('status')} · started {started} · {seconds}", ""]
+    for label, value in headline(info.get("task", ""), info.get("metrics") or {}):
+        lines.append(f"{value:7.2%}  {escape(label)}")
+    models = info.get("models") or []
+    lines += ["", f"models: {escape(', '.join(models)) if models else 'none saved'}", "", "[b]options[/b]"]
+    for key, value in (info.get("config") or {}).items():
+        lines.append(f"  {key} = {escape(str(value))}")
+    if info.get("error"):
+        lines += ["", f"[red]error:[/] {escape(info['error'])}"]
+    return "\n".join(lines)
+
+
+class RunsScreen(LabScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=False),
+        Binding("d", "dataset", "Test set alone"),
+        Binding("n", "quick", "Quick baseline"),
+        Binding("f5", "reload", "Reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="runs-body"):
+            with Vertical(id="runs-list"):
+                yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="no-runs"):
+                    yield Static("No runs yet. Train one, or look at the test set without a model.",
+                                 id="no-runs-text")
+                    yield Button("Train a quick baseline (about 5 s)", id="quick", variant="primary")
+                    yield Button("Browse the test set alone", id="dataset")
+            yield Static(id="run-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("", "run", "task", "result")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.reload()
+
+    def reload(self) -> None:
+        self.runs = list(reversed(list_runs(self.app.runs_root)))  # newest first
+        table = self.query_one(DataTable)
+        table.clear()
+        for info in self.runs:
+            table.add_row(STATUS_MARK.get(info.get("status"), "?"), info["run_id"], info.get("task", "?"),
+                          result_text(info), key=info["run_id"])
+        empty = not self.runs
+        self.query_one("#no-runs").display = empty
+        table.display = not empty
+        self.query_one("#run-summary", Static).update(
+            "" if empty else summary(self.runs[0]))
+        if not empty:
+            table.focus()
+        else:
+            self.query_one("#quick", Button).focus()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def highlighted(self) -> dict | None:
+        table = self.query_one(DataTable)
+        if not self.runs or table.cursor_row is None or table.cursor_row >= len(self.runs):
+            return None
+        return self.runs[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        info = self.highlighted()
+        if info is not None:
+            self.query_one("#run-summary", Static).update(summary(info))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        info = self.highlighted()
+        if info is None:
+            return
+        if not info.get("models"):
+            self.notify(f"{info['run_id']} saved no models ({info.get('status')}); pick another run",
+                        severity="warning")
+            return
+        self.notify(f"loading {info['run_id']} …", timeout=2)
+        self.app.open_run(info)
+
+    def action_dataset(self) -> None:
+        self.app.open_run(None)
+
+    def action_quick(self) -> None:
+        self.app.pending_training = QUICK_BASELINE
+        self.app.action_show("train")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "quick":
+            self.action_quick()
+        elif event.button.id == "dataset":
+            self.action_dataset()

@@ -1,0 +1,170 @@
+"""`DigitGrid`: a virtualised grid of captioned digits with a keyboard cursor.
+
+Only the cards that fit on screen exist (a pool resized with the widget); moving or paging
+rebinds them to other digits, so 10,000 digits page as fast as 20. The grid knows nothing of
+models: the screen gives it the indices to show and a function captioning each.
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from digits.tui.widgets.digit import DigitImage
+
+CARD_WIDTH = 16  # 14 columns of digit + a column of padding on each side
+IMAGE_ROWS = 7
+
+
+class DigitCard(Vertical):
+    """One small digit and its caption lines; `position` is its place in the grid's index list."""
+
+    def __init__(self, caption_lines: int):
+        super().__init__()
+        self.position = -1
+        self.caption_lines = caption_lines
+        self.styles.height = IMAGE_ROWS + caption_lines
+
+    def compose(self) -> ComposeResult:
+        yield DigitImage(small=True)
+        yield Static(classes="caption")
+
+    def bind(self, position: int, image: np.ndarray | None, caption: str, wrong: bool, selected: bool) -> None:
+        self.position = position
+        self.query_one(DigitImage).image = image
+        self.query_one(Static).update(caption)
+        self.set_class(wrong, "wrong")
+        self.set_class(selected, "selected")
+        if self.display != (image is not None):  # a display change costs a layout pass
+            self.display = image is not None
+
+
+class DigitGrid(Widget, can_focus=True):
+    """Cards for `indices` (positions into the images), `cursor` the selected position."""
+
+    BINDINGS = [
+        Binding("left", "move(-1, 0)", "←", show=False),
+        Binding("right", "move(1, 0)", "→", show=False),
+        Binding("up", "move(0, -1)", "↑", show=False),
+        Binding("down", "move(0, 1)", "↓", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Details"),
+    ]
+
+    class Selected(Message):
+        """Enter or a click on a card: `index` is the digit's index in the test set."""
+
+        def __init__(self, index: int):
+            super().__init__()
+            self.index = index
+
+    class Moved(Message):
+        def __init__(self, cursor: int, first: int, shown: int, total: int):
+            super().__init__()
+            self.cursor, self.first, self.shown, self.total = cursor, first, shown, total
+
+    def __init__(self, caption_lines: int = 1, **kwargs):
+        super().__init__(**kwargs)
+        self.caption_lines = caption_lines
+        self.images: np.ndarray | None = None
+        self.indices = np.zeros(0, dtype=np.int64)
+        self.caption: Callable[[int], tuple[str, bool]] = lambda index: (f"#{index}", False)
+        self.cursor = 0
+        self.first = 0  # position of the top-left card
+        self.cols = self.rows = 1
+
+    def show(self, images: np.ndarray, indices: np.ndarray, caption: Callable[[int], tuple[str, bool]],
+             cursor: int = 0) -> None:
+        """Show images[indices]; caption(index) -> (markup, is a mistake)."""
+        self.images, self.indices, self.caption = images, np.asarray(indices), caption
+        self.cursor = min(max(cursor, 0), max(len(self.indices) - 1, 0))
+        self.first = (self.cursor // self.cols) * self.cols
+        self._keep_cursor_visible()
+        self._fill()
+
+    @property
+    def selected_index(self) -> int | None:
+        return int(self.indices[self.cursor]) if len(self.indices) else None
+
+    def on_resize(self) -> None:
+        cols = max(1, self.size.width // CARD_WIDTH)
+        rows = max(1, self.size.height // (IMAGE_ROWS + self.caption_lines))
+        if (cols, rows) != (self.cols, self.rows) or len(self.children) != cols * rows:
+            self.cols, self.rows = cols, rows
+            self.styles.grid_size_columns = cols
+            self.remove_children()
+            self.mount_all([DigitCard(self.caption_lines) for _ in range(cols * rows)])
+            self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        self.first = (self.first // self.cols) * self.cols
+        self._keep_cursor_visible()
+        self._fill()
+
+    def _keep_cursor_visible(self) -> None:
+        page = self.cols * self.rows
+        if self.cursor < self.first:
+            self.first = (self.cursor // self.cols) * self.cols
+        elif self.cursor >= self.first + page:
+            self.first = (self.cursor // self.cols - self.rows + 1) * self.cols
+
+    def _fill(self) -> None:
+        if self.images is None:
+            return
+        cards = list(self.query(DigitCard))
+        for offset, card in enumerate(cards):
+            position = self.first + offset
+            if position < len(self.indices):
+                index = int(self.indices[position])
+                caption, wrong = self.caption(index)
+                card.bind(position, self.images[index], caption, wrong, position == self.cursor)
+            else:
+                card.bind(position, None, "", False, False)
+        self.post_message(self.Moved(self.cursor, self.first, min(len(cards), len(self.indices) - self.first),
+                                     len(self.indices)))
+
+    def _go(self, cursor: int) -> None:
+        if not len(self.indices):
+            return
+        self.cursor = min(max(cursor, 0), len(self.indices) - 1)
+        self._keep_cursor_visible()
+        self._fill()
+
+    def action_move(self, dx: int, dy: int) -> None:
+        self._go(self.cursor + dx + dy * self.cols)
+
+    def action_page(self, direction: int) -> None:
+        page = self.cols * self.rows
+        self.first = min(max(self.first + direction * page, 0), max(len(self.indices) - 1, 0) // self.cols * self.cols)
+        self._go(min(max(self.cursor + direction * page, self.first), self.first + page - 1))
+
+    def action_jump(self, where: int) -> None:
+        self._go(where if where >= 0 else len(self.indices) - 1)
+
+    def action_select(self) -> None:
+        if len(self.indices):
+            self.post_message(self.Selected(int(self.indices[self.cursor])))
+
+    def on_click(self, event) -> None:
+        card = next((w for w in event.widget.ancestors_with_self if isinstance(w, DigitCard)), None) \
+            if event.widget is not None else None
+        if card is not None and 0 <= card.position < len(self.indices):
+            if card.position == self.cursor and event.chain >= 2:
+                self.action_select()
+            self._go(card.position)
+
+    def on_mouse_scroll_down(self, event) -> None:
+        event.stop()
+        self._go(self.cursor + self.cols)
+
+    def on_mouse_scroll_up(self, event) -> None:
+        event.stop()
+        self._go(self.cursor - self.cols)
