@@ -75,7 +75,7 @@ class BrowseScreen(LabScreen):
         grid.show(lab.images, indices, caption, cursor)
         bar = " · ".join(f"[@click=screen.cycle('{field}')]{escape(text)}[/]"
                         for field, text in self.filter.describe() if field != "model" or view is not None)
-        self.query_one("#filter-bar", Static).update(bar)
+        self.query_one("#filter-bar", Static).update(bar, layout=False)
 
     def action_cycle(self, field: str, step: int = 1) -> None:
         if self.app.lab is not None:
@@ -100,7 +100,7 @@ class BrowseScreen(LabScreen):
             if view is not None:
                 text += (f" · {view.name} says {int(view.predicted[index])} ({view.confidence[index]:.0%})"
                          f" · accuracy {view.accuracy:.2%}")
-        self.query_one("#browse-status", Static).update(text)
+        self.query_one("#browse-status", Static).update(text, layout=False)
 
     def on_digit_grid_selected(self, message: DigitGrid.Selected) -> None:
         self.app.push_screen(DetailScreen(self.app.lab, message.index, self.query_one(DigitGrid).indices))

@@ -92,7 +92,7 @@ class MistakesScreen(LabScreen):
             text = (f"{message.first + 1}–{message.first + message.shown} of {message.total:,} · #{index}: "
                     f"a {int(lab.labels[index])}, {self.model} says {int(view.predicted[index])} "
                     f"({view.confidence[index]:.0%}) · enter: details")
-        self.query_one("#browse-status", Static).update(text)
+        self.query_one("#browse-status", Static).update(text, layout=False)
 
     def on_digit_grid_selected(self, message: DigitGrid.Selected) -> None:
         self.app.push_screen(DetailScreen(self.app.lab, message.index, self.query_one(DigitGrid).indices))

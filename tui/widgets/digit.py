@@ -13,6 +13,7 @@ import numpy as np
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -21,6 +22,7 @@ from textual.widget import Widget
 from digits.core.render import RAMP, ascii_art, half_block_cells
 
 GRAPHICS_MODES = ("sixel", "kitty")
+IMAGE_ROWS_SMALL = 7
 PLAIN = Style()  # line filters (e.g. NO_COLOR's monochrome) need a style on every segment
 
 
@@ -34,27 +36,25 @@ def half_resolution(image: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=65536)
-def cell_style(upper: int, lower: int) -> Style:
-    return Style(color=Color.from_rgb(upper, upper, upper), bgcolor=Color.from_rgb(lower, lower, lower))
+def cell(upper: int, lower: int) -> Segment:
+    """"▀" with the upper pixel's grey as foreground and the lower's as background (shared objects)."""
+    style = Style(color=Color.from_rgb(upper, upper, upper), bgcolor=Color.from_rgb(lower, lower, lower))
+    return Segment("▀", style)
 
 
 def digit_strips(image: np.ndarray, mode: str, small: bool) -> list[Strip]:
-    """The digit as one strip per terminal row: `blocks` ("▀", upper pixel as foreground, lower as
-    background; runs of equal cells share a segment) or `ascii` (a character per two pixels)."""
+    """The digit as one strip per terminal row: `blocks` (a half block per two pixels) or `ascii`
+    (a character per two pixels). A segment per cell, from a cache: merging equal neighbours into
+    runs cost more time than it saved the compositor."""
     level = half_resolution(image) if small else image
     if mode != "blocks":
         return [Strip([Segment(line, PLAIN)]) for line in ascii_art(level, stretch=1, rows_per_line=2, ramp=RAMP)]
     top, bottom = half_block_cells(level)
-    strips = []
-    for upper_row, lower_row in zip(top.tolist(), bottom.tolist()):
-        segments, start = [], 0
-        for c in range(1, len(upper_row) + 1):
-            if c < len(upper_row) and upper_row[c] == upper_row[start] and lower_row[c] == lower_row[start]:
-                continue
-            segments.append(Segment("▀" * (c - start), cell_style(upper_row[start], lower_row[start])))
-            start = c
-        strips.append(Strip(segments, len(upper_row)))
-    return strips
+    # 64 grey levels (invisible steps) keep the styles to 4,096 pairs, all soon in the cache:
+    # building Rich styles for new pairs was a third of the cost of a page of new digits.
+    top, bottom = top | 3, bottom | 3
+    return [Strip([cell(u, v) for u, v in zip(upper, lower)], len(upper))
+            for upper, lower in zip(top.tolist(), bottom.tolist())]
 
 
 def to_pil(image: np.ndarray):
@@ -67,13 +67,17 @@ def to_pil(image: np.ndarray):
 
 
 class DigitImage(Widget):
-    """A 28×28 digit; `small` halves it. Set `.image` to change what it shows."""
+    """A 28×28 digit; `small` halves it. Set `.image` to change what it shows, and `.caption`
+    (Rich markup) for the `caption_lines` lines drawn under it."""
 
     image: reactive[np.ndarray | None] = reactive(None, always_update=True)
 
-    def __init__(self, image: np.ndarray | None = None, small: bool = False, **kwargs):
+    def __init__(self, image: np.ndarray | None = None, small: bool = False, caption_lines: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.small = small
+        self.caption_lines = caption_lines
+        self.caption = ""
+        self._caption_strips: list[Strip] | None = None
         self.add_class("small" if small else "large")
         self.set_reactive(DigitImage.image, image)
         self._graphic = None
@@ -101,11 +105,29 @@ class DigitImage(Widget):
     def watch_image(self, image) -> None:
         if self._graphic is not None:
             self._graphic.image = to_pil(image) if image is not None else None
-        self._strips = None
+        self._strips = self._caption_strips = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._caption_strips = None  # captions carry the widget's colours (e.g. a mistake's)
+
+    def caption_strip(self, line: int, width: int) -> Strip:
+        if self._caption_strips is None:
+            style = self.rich_style
+            lines = Text.from_markup(self.caption, style=style).split("\n")
+            # apply_style: every segment must carry a style (NO_COLOR's monochrome filter needs one)
+            self._caption_strips = [Strip(list(text.render(self.app.console))).apply_style(style)
+                                    .crop_extend(0, width, style) for text in lines]
+        if line < len(self._caption_strips):
+            return self._caption_strips[line]
+        return Strip.blank(width, self.rich_style)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        rows = IMAGE_ROWS_SMALL if self.small else IMAGE_ROWS_SMALL * 2
+        if y >= rows and self.caption_lines:
+            return self.caption_strip(y - rows, width)
         if self._strips is None and self.image is not None and self.mode not in GRAPHICS_MODES:
             self._strips = digit_strips(self.image, self.mode, self.small)
         if not self._strips or y >= len(self._strips):

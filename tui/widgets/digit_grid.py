@@ -8,12 +8,9 @@ models: the screen gives it the indices to show and a function captioning each.
 from collections.abc import Callable
 
 import numpy as np
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Static
 
 from digits.tui.widgets.digit import DigitImage
 
@@ -21,23 +18,21 @@ CARD_WIDTH = 16  # 14 columns of digit + a column of padding on each side
 IMAGE_ROWS = 7
 
 
-class DigitCard(Vertical):
-    """One small digit and its caption lines; `position` is its place in the grid's index list."""
+class DigitCard(DigitImage):
+    """One small digit with caption lines under it, drawn by one widget (three widgets per card
+    made a page of 50 digits cost ~110 ms in the compositor). `position` is its place in the
+    grid's index list."""
 
     def __init__(self, caption_lines: int):
-        super().__init__()
+        super().__init__(small=True, caption_lines=caption_lines)
+        self.remove_class("small")  # sized by the grid's rules, not those of a bare small digit
         self.position = -1
-        self.caption_lines = caption_lines
         self.styles.height = IMAGE_ROWS + caption_lines
-
-    def compose(self) -> ComposeResult:
-        yield DigitImage(small=True)
-        yield Static(classes="caption")
 
     def bind(self, position: int, image: np.ndarray | None, caption: str, wrong: bool, selected: bool) -> None:
         self.position = position
-        self.query_one(DigitImage).image = image
-        self.query_one(Static).update(caption)
+        self.caption = caption
+        self.image = image
         self.set_class(wrong, "wrong")
         self.set_class(selected, "selected")
         if self.display != (image is not None):  # a display change costs a layout pass
