@@ -18,7 +18,7 @@ from digits.core.preprocess import to_inputs
 from digits.core.runs import list_runs, read_run
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: array fields have no single truth value
 class ModelView:
     """One model's verdict on every test image."""
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from textual.worker import WorkerCancelled
 
 from digits.tui.app import DigitsApp
 from digits.tui.browse_filter import BrowseFilter
@@ -11,7 +12,12 @@ from digits.tui.widgets.digit_grid import DigitCard, DigitGrid
 
 
 async def opened(app, pilot):
-    await app.workers.wait_for_complete()
+    for _ in range(3):  # a load replaced by a later one ends as cancelled: wait for the rest
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
     await pilot.pause()
     return app.lab
 
@@ -48,11 +54,14 @@ async def test_filters_sort_and_paging(mnist, tui_runs):
         teacher = lab.views["teacher"]
         await pilot.press("w")  # wrong only
         wrong = np.flatnonzero(~teacher.correct)
-        assert shown_indices(app) == wrong[: len(shown_indices(app))].tolist()
+        assert shown_indices(app) and shown_indices(app) == wrong[: len(shown_indices(app))].tolist()
         assert f"of {len(wrong):,}" in status(app)
         await pilot.press("t", "t", "t", "t")  # true class 3
         expected = np.flatnonzero(~teacher.correct & (lab.labels == 3))
-        assert shown_indices(app) == expected[: len(shown_indices(app))].tolist()
+        assert shown_indices(app) and shown_indices(app) == expected[: len(shown_indices(app))].tolist()
+        await pilot.press("T")  # shift+t: one class back
+        expected = np.flatnonzero(~teacher.correct & (lab.labels == 2))
+        assert shown_indices(app) and shown_indices(app) == expected[: len(shown_indices(app))].tolist()
         kept = app.screen.query_one(DigitGrid).selected_index
         await pilot.press("x", "s")  # clear filters, sort by confidence: the cursor stays on its digit
         assert app.screen.query_one(DigitGrid).selected_index == kept
@@ -74,10 +83,11 @@ async def test_model_filter_and_no_match(mnist, tui_runs):
     app = DigitsApp(mnist, root, run=ids["subliminal"])
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await opened(app, pilot)
-        await pilot.press("m", "p")  # student, predicted 0
         student = lab.views["student"]
-        expected = np.flatnonzero(student.predicted == 0)
-        assert shown_indices(app) == expected[: len(shown_indices(app))].tolist()
+        common = int(np.bincount(student.predicted, minlength=10).argmax())
+        await pilot.press("m", *["p"] * (common + 1))  # student, predicted: its most frequent answer
+        expected = np.flatnonzero(student.predicted == common)
+        assert shown_indices(app) and shown_indices(app) == expected[: len(shown_indices(app))].tolist()
         screen = app.screen
         screen.filter = BrowseFilter(model="teacher", true=1, predicted=1, show="wrong")
         screen.apply()
@@ -115,7 +125,7 @@ async def test_mistakes_most_confident_first(mnist, tui_runs):
         wrong = mistakes(lab, "teacher")
         assert not teacher.correct[wrong].any() and len(wrong) == (~teacher.correct).sum()
         assert np.all(np.diff(teacher.confidence[wrong]) <= 0)
-        assert shown_indices(app) == wrong[: len(shown_indices(app))].tolist()
+        assert shown_indices(app) and shown_indices(app) == wrong[: len(shown_indices(app))].tolist()
         await pilot.press("m")  # student
         assert shown_indices(app)[0] == mistakes(lab, "student")[0]
         await pilot.press("enter")
@@ -137,6 +147,29 @@ async def test_run_picker_opens_a_run_and_dataset_alone(mnist, tui_runs):
         lab = await opened(app, pilot)
         assert lab.info is None and lab.views == {}
         assert "#0" in status(app) and "says" not in status(app)
+
+
+async def test_keys_in_one_batch_and_reopening_runs(mnist, tui_runs):
+    """A filter key arriving with `end` (stale cursor messages), reopening the loaded run, and two
+    loads in a row (the later wins)."""
+    from digits.core.inspection import find_run
+
+    root, ids = tui_runs
+    app = DigitsApp(mnist, root, run=ids["subliminal"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await opened(app, pilot)
+        screen = app.screen
+        screen.query_one(DigitGrid).action_jump(-1)
+        screen.action_cycle("true")  # before the grid's Moved message for `end` is handled
+        await pilot.pause()
+        assert shown_indices(app)[0] == int(np.flatnonzero(lab.labels == 0)[0])
+        app.open_run(find_run(root, ids["subliminal"]))  # the run already open
+        reopened = await opened(app, pilot)
+        assert reopened is not lab and reopened.info["run_id"] == ids["subliminal"]
+        app.open_run(find_run(root, ids["subliminal"]))
+        app.open_run(find_run(root, ids["baseline"]))
+        lab = await opened(app, pilot)
+        assert lab.info["run_id"] == ids["baseline"] and app.current_mode == "browse"
 
 
 async def test_empty_runs_dir_offers_a_quick_baseline(mnist, tmp_path):

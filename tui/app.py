@@ -12,6 +12,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.worker import Worker, get_current_worker
 
 from digits.core.dataset import Dataset
 from digits.core.errors import DigitsError
@@ -88,21 +89,45 @@ class DigitsApp(App):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
+    async def action_quit(self) -> None:
+        """Quit; while a training run is going, only on a second `q` (the run is then marked interrupted)."""
+        train = next((s for s in self._get_screens() if getattr(s, "running", False)), None)
+        if train is not None and not getattr(self, "_quit_armed", False):
+            self._quit_armed = True
+            self.notify("a training run is going: press q again to stop it and quit", severity="warning")
+            self.set_timer(3, lambda: setattr(self, "_quit_armed", False))
+            return
+        await super().action_quit()
+
+    def _get_screens(self):
+        for stack in self._screen_stacks.values():
+            yield from stack
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def open_run(self, info: dict | None, then: str = "browse") -> None:
         """Load a run (or, with None, the dataset alone) and show it in mode `then`."""
+        worker = get_current_worker()
         try:
             lab = Lab.load(info, self.dataset) if info is not None else Lab.dataset_only(self.dataset)
-        except DigitsError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+        except Exception as exc:  # noqa: BLE001  (any failure is the run's, not the app's: say so, stay up)
+            message = str(exc) if isinstance(exc, DigitsError) else f"cannot open {info['run_id']}: {exc}"
+            self.call_from_thread(self._load_failed, worker, message)
             return
-        self.call_from_thread(self._set_lab, lab, then)
+        self.call_from_thread(self._set_lab, worker, lab, then)
 
-    def _set_lab(self, lab: Lab, then: str) -> None:
+    def _load_failed(self, worker: Worker, message: str) -> None:
+        if not worker.is_cancelled:
+            self.notify(message, severity="error", timeout=8)
+            if self.lab is None:
+                self.action_show("runs")
+
+    def _set_lab(self, worker: Worker, lab: Lab, then: str) -> None:
+        if worker.is_cancelled:  # a later open_run replaced this one while it loaded
+            return
         self.lab = lab
         self.sub_title = lab.title
         self.action_show(then)

@@ -22,7 +22,7 @@ SHORT = {"aux_different_init": "aux≠init", "all_same_init": "all=init", "all_d
          "student_uncorrected": "uncorrected"}
 
 
-@dataclass
+@dataclass(eq=False)  # by identity: the app's reactive `lab` compares old and new
 class Lab:
     images: np.ndarray  # (N, 28, 28) uint8 test images
     labels: np.ndarray  # (N,) true classes
@@ -71,7 +71,7 @@ class Lab:
         keep = tuple(config.get("keep") or ())
         if keep:
             return tuple(c for c in range(CLASSES) if c not in keep)
-        return tuple(config.get("omit") or ())
+        return tuple(sorted(set(config.get("omit") or ())))
 
     def predict(self, image: np.ndarray) -> dict[str, np.ndarray]:
         """Each model's class probabilities for one 28×28 image (float in [0, 1] or uint8)."""

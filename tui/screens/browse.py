@@ -26,8 +26,9 @@ class BrowseScreen(LabScreen):
         Binding("p", "cycle('predicted')", "Predicted"),
         Binding("s", "cycle('sort')", "Sort"),
         Binding("m", "cycle('model')", "Model"),
-        Binding("shift+t", "cycle('true', -1)", "True class back", show=False),
-        Binding("shift+p", "cycle('predicted', -1)", "Predicted back", show=False),
+        # Shift+letter arrives as the capital letter in every terminal.
+        Binding("T", "cycle('true', -1)", "True class back", show=False),
+        Binding("P", "cycle('predicted', -1)", "Predicted back", show=False),
         Binding("x", "clear", "Clear filters"),
     ]
 
@@ -45,7 +46,8 @@ class BrowseScreen(LabScreen):
     def on_mount(self) -> None:
         self.query_one(DigitGrid).focus()
         if self.app.lab is None:
-            self.query_one("#browse-status", Static).update("loading …")
+            self.query_one("#browse-status", Static).update("no run loaded: press 1 to pick one (or d there "
+                                                            "for the test set alone)")
 
     def show_lab(self, lab: Lab) -> None:
         self.filter = BrowseFilter(model=lab.model_names[0] if lab.model_names else None)
@@ -90,10 +92,10 @@ class BrowseScreen(LabScreen):
         lab = self.app.lab
         if lab is None:
             return
-        if not message.total:
+        if message.index is None:
             text = "no digit passes these filters (x clears them)"
         else:
-            index = int(self.query_one(DigitGrid).indices[message.cursor])
+            index = message.index  # from the message: the grid may have moved on since
             text = (f"{message.first + 1}–{message.first + message.shown} of {message.total:,} · "
                     f"#{index}: a {int(lab.labels[index])}")
             view = lab.views.get(self.filter.model) if self.filter.model else None

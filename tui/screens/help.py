@@ -23,7 +23,7 @@ Switch screens with the number keys (also in the footer and the command palette,
 
 **Browse / Mistakes**: arrows move, `pgup`/`pgdn` page, `home`/`end`, `enter` details (there `←`/`→`
 step through the list). `w` shows wrong / right / all, `t` and `p` cycle the true and predicted
-class (`T`, `P` backwards), `s` sorts by index, confidence or loss, `m` cycles the model, `x` clears.
+class (`T`, `P` backwards, `M` for the model), `s` sorts by index, confidence or loss, `m` cycles the model, `x` clears.
 The filter bar is clickable.
 
 **Compare**: `a`/`A` and `b`/`B` pick the left and right model, `s` swaps them, `c` shows counts

@@ -28,7 +28,7 @@ class MistakesScreen(LabScreen):
     CSS_PATH = "browse.tcss"
     BINDINGS = [
         Binding("m", "cycle_model(1)", "Model"),
-        Binding("shift+m", "cycle_model(-1)", "Model back", show=False),
+        Binding("M", "cycle_model(-1)", "Model back", show=False),  # shift+m arrives as "M"
     ]
 
     def __init__(self):
@@ -84,10 +84,10 @@ class MistakesScreen(LabScreen):
         lab = self.app.lab
         if lab is None or self.model is None:
             return
-        if not message.total:
+        if message.index is None:
             text = f"{self.model} makes no mistakes on the test set"
         else:
-            index = int(self.query_one(DigitGrid).indices[message.cursor])
+            index = message.index  # from the message: the grid may have moved on since
             view = lab.views[self.model]
             text = (f"{message.first + 1}–{message.first + message.shown} of {message.total:,} · #{index}: "
                     f"a {int(lab.labels[index])}, {self.model} says {int(view.predicted[index])} "

@@ -74,6 +74,7 @@ class RunsScreen(LabScreen):
         self.reload()
 
     def reload(self) -> None:
+        previous = self.highlighted() if getattr(self, "runs", None) else None
         self.runs = list(reversed(list_runs(self.app.runs_root)))  # newest first
         table = self.query_one(DataTable)
         table.clear()
@@ -83,9 +84,11 @@ class RunsScreen(LabScreen):
         empty = not self.runs
         self.query_one("#no-runs").display = empty
         table.display = not empty
-        self.query_one("#run-summary", Static).update(
-            "" if empty else summary(self.runs[0]))
+        ids = [info["run_id"] for info in self.runs]
+        row = ids.index(previous["run_id"]) if previous and previous["run_id"] in ids else 0
+        self.query_one("#run-summary", Static).update("" if empty else summary(self.runs[row]))
         if not empty:
+            table.move_cursor(row=row)  # stay on the run the user was on (e.g. after closing help)
             table.focus()
         else:
             self.query_one("#quick", Button).focus()

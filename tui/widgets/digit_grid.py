@@ -62,9 +62,11 @@ class DigitGrid(Widget, can_focus=True):
             self.index = index
 
     class Moved(Message):
-        def __init__(self, cursor: int, first: int, shown: int, total: int):
+        """The cursor or page changed: `index` is the selected digit's test-set index (None: no digits)."""
+
+        def __init__(self, cursor: int, first: int, shown: int, total: int, index: int | None):
             super().__init__()
-            self.cursor, self.first, self.shown, self.total = cursor, first, shown, total
+            self.cursor, self.first, self.shown, self.total, self.index = cursor, first, shown, total, index
 
     def __init__(self, caption_lines: int = 1, **kwargs):
         super().__init__(**kwargs)
@@ -91,10 +93,11 @@ class DigitGrid(Widget, can_focus=True):
 
     def on_resize(self) -> None:
         cols = max(1, self.size.width // CARD_WIDTH)
-        rows = max(1, self.size.height // (IMAGE_ROWS + self.caption_lines))
+        rows = max(1, (self.size.height + 1) // (IMAGE_ROWS + self.caption_lines + 1))  # +1: the gutter
         if (cols, rows) != (self.cols, self.rows) or len(self.children) != cols * rows:
             self.cols, self.rows = cols, rows
             self.styles.grid_size_columns = cols
+            self.styles.grid_rows = str(IMAGE_ROWS + self.caption_lines)  # rows packed at the top
             self.remove_children()
             self.mount_all([DigitCard(self.caption_lines) for _ in range(cols * rows)])
             self.call_after_refresh(self._refit)
@@ -124,7 +127,7 @@ class DigitGrid(Widget, can_focus=True):
             else:
                 card.bind(position, None, "", False, False)
         self.post_message(self.Moved(self.cursor, self.first, min(len(cards), len(self.indices) - self.first),
-                                     len(self.indices)))
+                                     len(self.indices), self.selected_index))
 
     def _go(self, cursor: int) -> None:
         if not len(self.indices):
