@@ -18,9 +18,12 @@ def pane():
     session.close()
 
 
+# The exit markers are echoed as TUI""-EXIT so that the typed command line never matches them.
+
+
 def test_tui_in_tmux(pane, tui_runs):
     root, ids = tui_runs
-    pane.send(f"{DIGITS} tui --runs-dir {shlex.quote(str(root))} --run {ids['subliminal']}; echo TUI-EXIT-$?",
+    pane.send(f"{DIGITS} tui --runs-dir {shlex.quote(str(root))} --run {ids['subliminal']}; echo TUI\"\"-EXIT-$?",
               "Enter")
     screen = pane.wait_for("accuracy")  # the run loaded and Browse drew its status line
     assert "subliminal-tiny" in screen and "model teacher" in screen
@@ -49,6 +52,6 @@ def test_tui_in_tmux(pane, tui_runs):
 
 def test_tui_unknown_run_is_a_one_line_error(pane, tui_runs):
     root, _ = tui_runs
-    pane.send(f"{DIGITS} tui --runs-dir {shlex.quote(str(root))} --run nope; echo TUI-EXIT-$?", "Enter")
+    pane.send(f"{DIGITS} tui --runs-dir {shlex.quote(str(root))} --run nope; echo TUI\"\"-EXIT-$?", "Enter")
     screen = pane.wait_for("TUI-EXIT-")
     assert "error: no run 'nope'" in screen and "TUI-EXIT-2" in screen
