@@ -86,6 +86,9 @@ class DigitImage(Widget):
     def set_small(self, small: bool) -> None:
         self.small = small
         self._strips = None
+        if self._graphic is not None:
+            rows = IMAGE_ROWS_SMALL * (1 if small else 2)
+            self._graphic.styles.width, self._graphic.styles.height = rows * 2, rows
         self.set_class(small, "small")
         self.set_class(not small, "large")
         self.refresh(layout=True)
@@ -100,6 +103,9 @@ class DigitImage(Widget):
 
             widget_cls = SixelImage if self.mode == "sixel" else TGPImage
             self._graphic = widget_cls(to_pil(self.image) if self.image is not None else None)
+            # The image fills the digit's cells (scaled), leaving the caption lines below it free.
+            rows = IMAGE_ROWS_SMALL * (1 if self.small else 2)
+            self._graphic.styles.width, self._graphic.styles.height = rows * 2, rows
             yield self._graphic
 
     def watch_image(self, image) -> None:
