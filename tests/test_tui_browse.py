@@ -8,7 +8,7 @@ from digits.tui.app import DigitsApp
 from digits.tui.browse_filter import BrowseFilter
 from digits.tui.screens.detail import DetailScreen
 from digits.tui.screens.mistakes import mistakes
-from digits.tui.widgets.digit_grid import DigitCard, DigitGrid
+from digits.tui.widgets.digit_grid import DigitGrid
 
 
 async def opened(app, pilot):
@@ -24,7 +24,7 @@ async def opened(app, pilot):
 
 def shown_indices(app) -> list[int]:
     grid = app.screen.query_one(DigitGrid)
-    return [int(grid.indices[card.position]) for card in grid.query(DigitCard) if card.display]
+    return [int(grid.indices[position]) for position in grid.visible_positions()]
 
 
 def status(app) -> str:
@@ -221,3 +221,20 @@ def test_detail_snapshot(snap_compare, mnist, tui_runs, monkeypatch):
         await pilot.press("3", "enter")
 
     assert snap_compare(DigitsApp(mnist, root, run=ids["distill"]), terminal_size=(80, 24), run_before=ready)
+
+
+async def test_graphics_mode_pages_a_pool_of_image_cards(mnist, tui_runs):
+    """With Sixel the grid is a pool of card widgets, each a textual-image widget, rebound on paging."""
+    from digits.tui.widgets.digit_grid import DigitCard
+
+    root, ids = tui_runs
+    app = DigitsApp(mnist, root, run=ids["baseline"], render_mode="sixel")
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await opened(app, pilot)
+        grid = app.screen.query_one(DigitGrid)
+        await pilot.press("pagedown")
+        cards = [card for card in grid.query(DigitCard) if card.display]
+        assert len(cards) == grid.cols * grid.rows == 10
+        assert [card.position for card in cards] == grid.visible_positions() == list(range(10, 20))
+        assert all(np.array_equal(card.image, lab.images[10 + i]) for i, card in enumerate(cards))
+        assert all(card._graphic is not None and card._graphic.image is not None for card in cards)
