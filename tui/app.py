@@ -5,6 +5,7 @@ loaded run as `lab`; loading a run (its models scored on the 10,000 test digits)
 worker thread so the interface keeps painting. Screens redraw themselves when `lab` changes.
 """
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,25 +20,27 @@ from digits.core.errors import DigitsError
 from digits.core.inspection import find_run
 from digits.tui.commands import LabCommands
 from digits.tui.lab import Lab
-from digits.tui.screens.browse import BrowseScreen
-from digits.tui.screens.compare import CompareScreen
-from digits.tui.screens.draw import DrawScreen
-from digits.tui.screens.help import HelpScreen
-from digits.tui.screens.inside import InsideScreen
-from digits.tui.screens.mistakes import MistakesScreen
-from digits.tui.screens.runs import RunsScreen
-from digits.tui.screens.train import TrainScreen
 
-# mode -> (key, label, screen class); the order is the footer's.
+# mode -> (key, label, screen class in digits.tui.screens.<mode>); the order is the tabs'.
 SCREENS = {
-    "runs": ("1", "Runs", RunsScreen),
-    "browse": ("2", "Browse", BrowseScreen),
-    "mistakes": ("3", "Mistakes", MistakesScreen),
-    "compare": ("4", "Compare", CompareScreen),
-    "train": ("5", "Train", TrainScreen),
-    "inside": ("6", "Inside", InsideScreen),
-    "draw": ("7", "Draw", DrawScreen),
+    "runs": ("1", "Runs", "RunsScreen"),
+    "browse": ("2", "Browse", "BrowseScreen"),
+    "mistakes": ("3", "Mistakes", "MistakesScreen"),
+    "compare": ("4", "Compare", "CompareScreen"),
+    "train": ("5", "Train", "TrainScreen"),
+    "inside": ("6", "Inside", "InsideScreen"),
+    "draw": ("7", "Draw", "DrawScreen"),
 }
+
+
+def screen_class(mode: str) -> type:
+    """The screen of a mode, imported on first use: importing all of them (charts, forms) up
+    front cost ~0.1 s of start-up for screens most sessions never open."""
+    return getattr(importlib.import_module(f"digits.tui.screens.{mode}"), SCREENS[mode][2])
+
+
+def make_screen(mode: str):
+    return lambda: screen_class(mode)()
 
 
 class DigitsApp(App):
@@ -46,7 +49,7 @@ class DigitsApp(App):
     TITLE = "digits"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {LabCommands}
-    MODES = {mode: screen for mode, (_key, _label, screen) in SCREENS.items()}
+    MODES = {mode: make_screen(mode) for mode in SCREENS}
     BINDINGS = [
         # Listed by the tabs under the header (widgets/screen_tabs.py), not in the footer.
         *(Binding(key, f"show('{mode}')", label, show=False) for mode, (key, label, _screen) in SCREENS.items()),
@@ -104,6 +107,8 @@ class DigitsApp(App):
             yield from stack
 
     def action_help(self) -> None:
+        from digits.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -26,7 +26,8 @@ class LabScreen(Screen):
         """The app mode showing this screen (from the app's table of screens)."""
         from digits.tui.app import SCREENS
 
-        return next((mode for mode, (_k, _l, cls) in SCREENS.items() if type(self) is cls), None)
+        return next((mode for mode, (_key, _label, name) in SCREENS.items()
+                     if type(self).__name__ == name and type(self).__module__.endswith(f".{mode}")), None)
 
     def on_screen_resume(self) -> None:
         self.sync_lab()
