@@ -5,35 +5,11 @@ import re
 
 import numpy as np
 import pytest
-from textual.geometry import Region
+from tui_support import lab_app, show_screen, text_of
 
-from digits.core.inspection import confusion_matrix, find_run
-from digits.tui.app import DigitsApp
+from digits.core.inspection import confusion_matrix
 from digits.tui.widgets.class_bars import ClassBars
 from digits.tui.widgets.confusion import AgreementGrid, ConfusionGrid
-
-
-def text_of(widget) -> str:
-    """Everything a widget draws, also what is scrolled out of view."""
-    width, height = widget.size
-    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height)))
-
-
-def lab_app(mnist, tui_runs, task: str | None) -> DigitsApp:
-    """The app on its Runs screen; `show_compare` loads the fixture run of `task` and presses 4.
-    (Not `run=`: that opens Browse first, and this file tests Compare alone.)"""
-    root, ids = tui_runs
-    app = DigitsApp(mnist, root)
-    app.fixture_run = find_run(root, ids[task]) if task else None  # None: the test set alone
-    return app
-
-
-async def show_compare(app, pilot) -> None:
-    app.open_run(app.fixture_run, then="runs")
-    await app.workers.wait_for_complete()  # the run loads in a worker
-    await pilot.pause()
-    await pilot.press("4")
-    await pilot.pause()
 
 
 def grid_values(text: str) -> np.ndarray:
@@ -45,7 +21,7 @@ def grid_values(text: str) -> np.ndarray:
 async def test_table_lists_every_models_accuracy(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_compare(app, pilot)
+        await show_screen(app, pilot, "4")
         screen = app.screen
         table = text_of(screen.query_one("#compare-models"))
         assert len(app.lab.model_names) == 6
@@ -62,7 +38,7 @@ async def test_table_lists_every_models_accuracy(mnist, tui_runs):
 async def test_confusion_cells_are_row_percentages_and_counts(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_compare(app, pilot)
+        await show_screen(app, pilot, "4")
         lab = app.lab
         counts = {name: confusion_matrix(lab.labels, lab.views[name].predicted) for name in ("teacher", "student")}
         for side, name in (("left", "teacher"), ("right", "student")):
@@ -86,7 +62,7 @@ async def test_confusion_cells_are_row_percentages_and_counts(mnist, tui_runs):
 async def test_agreement_is_the_share_of_equal_predictions(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_compare(app, pilot)
+        await show_screen(app, pilot, "4")
         lines = text_of(app.screen.query_one("#compare-agreement", AgreementGrid)).splitlines()
         names = app.lab.model_names
         assert len(lines) == 1 + len(names)
@@ -103,7 +79,7 @@ async def test_agreement_is_the_share_of_equal_predictions(mnist, tui_runs):
 async def test_distill_marks_and_scores_the_omitted_class(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "distill")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_compare(app, pilot)
+        await show_screen(app, pilot, "4")
         lab = app.lab
         assert lab.omitted == (3,)
         table = text_of(app.screen.query_one("#compare-models"))
@@ -124,7 +100,7 @@ async def test_distill_marks_and_scores_the_omitted_class(mnist, tui_runs):
 async def test_keys_cycle_and_swap_the_models(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_compare(app, pilot)
+        await show_screen(app, pilot, "4")
         screen = app.screen
         names = app.lab.model_names
 
@@ -157,7 +133,7 @@ async def test_keys_cycle_and_swap_the_models(mnist, tui_runs):
 async def test_without_a_run_it_says_so(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_compare(app, pilot)
+        await show_screen(app, pilot, "4")
         assert "No run loaded" in text_of(app.screen.query_one("#compare-pair"))
         await pilot.press("a", "b", "s", "c")  # no models: nothing happens, no error
 
@@ -166,7 +142,7 @@ async def test_without_a_run_it_says_so(mnist, tui_runs):
 async def test_every_fixture_run_opens(mnist, tui_runs, task):
     app = lab_app(mnist, tui_runs, task)
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_compare(app, pilot)
+        await show_screen(app, pilot, "4")
         screen = app.screen
         assert type(screen).__name__ == "CompareScreen"
         single = task == "baseline"
@@ -187,6 +163,6 @@ def test_compare_snapshot(mnist, tui_runs, snap_compare, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)  # the shades and bars in colour
 
     async def run_before(pilot):
-        await show_compare(pilot.app, pilot)
+        await show_screen(pilot.app, pilot, "4")
 
     assert snap_compare(lab_app(mnist, tui_runs, "distill"), terminal_size=(80, 24), run_before=run_before)

@@ -5,34 +5,9 @@ import re
 
 import numpy as np
 import pytest
-from textual.geometry import Region
+from tui_support import lab_app, show_screen, text_of
 
-from digits.core.inspection import find_run
-from digits.tui.app import DigitsApp
 from digits.tui.widgets.weights import UnitGrid, WeightImage, diverging, legend
-
-
-def text_of(widget) -> str:
-    """Everything a widget draws, also what is scrolled out of view."""
-    width, height = widget.size
-    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height)))
-
-
-def lab_app(mnist, tui_runs, task: str | None) -> DigitsApp:
-    """The app on its Runs screen; `show_inside` loads the fixture run of `task` and presses 6.
-    (Not `run=`: that opens Browse first, and this file tests Inside alone.)"""
-    root, ids = tui_runs
-    app = DigitsApp(mnist, root)
-    app.fixture_run = find_run(root, ids[task]) if task else None  # None: the test set alone
-    return app
-
-
-async def show_inside(app, pilot) -> None:
-    app.open_run(app.fixture_run, then="runs")
-    await app.workers.wait_for_complete()  # the run loads in a worker
-    await pilot.pause()
-    await pilot.press("6")
-    await pilot.pause()
 
 
 def first_layer(app, name: str) -> np.ndarray:
@@ -52,7 +27,7 @@ def number_after(label: str, text: str) -> str:
 async def test_cosines_and_moves_are_numpys(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_inside(app, pilot)
+        await show_screen(app, pilot, "6")
         screen = app.screen
         T, S, W0 = (first_layer(app, name) for name in ("teacher", "student", "untrained"))
         for unit in (0, 1):
@@ -77,7 +52,7 @@ async def test_cosines_and_moves_are_numpys(mnist, tui_runs):
 async def test_keys_change_the_unit(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_inside(app, pilot)
+        await show_screen(app, pilot, "6")
         screen = app.screen
         T, S = first_layer(app, "teacher"), first_layer(app, "student")
         left = screen.query_one("#inside-left-image", WeightImage)
@@ -108,7 +83,7 @@ async def test_keys_change_the_unit(mnist, tui_runs):
 async def test_models_cycle_and_controls_are_explained(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_inside(app, pilot)
+        await show_screen(app, pilot, "6")
         screen = app.screen
         assert [app.lab.model_names[i] for i in (screen.left, screen.right)] == ["teacher", "student"]
         await pilot.press("b", "b")  # student -> untrained -> aux_different_init
@@ -130,7 +105,7 @@ async def test_models_cycle_and_controls_are_explained(mnist, tui_runs):
 async def test_delta_shows_the_change_since_the_initial_weights(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "subliminal")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_inside(app, pilot)
+        await show_screen(app, pilot, "6")
         screen = app.screen
         W0 = first_layer(app, "untrained")
         await pilot.press("n", "d")
@@ -147,7 +122,7 @@ async def test_delta_shows_the_change_since_the_initial_weights(mnist, tui_runs)
 async def test_models_of_different_widths_get_no_cosine(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, "distill")
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_inside(app, pilot)
+        await show_screen(app, pilot, "6")
         screen = app.screen
         assert first_layer(app, "teacher").shape[1] == 64 and first_layer(app, "student").shape[1] == 32
         stats = text_of(screen.query_one("#inside-stats"))
@@ -167,7 +142,7 @@ async def test_models_of_different_widths_get_no_cosine(mnist, tui_runs):
 async def test_without_a_run_it_says_so(mnist, tui_runs):
     app = lab_app(mnist, tui_runs, None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_inside(app, pilot)
+        await show_screen(app, pilot, "6")
         assert "No run loaded" in text_of(app.screen.query_one("#inside-pair"))
         await pilot.press("a", "b", "s", "n", "down", "d", "g")  # no models: nothing happens, no error
 
@@ -176,7 +151,7 @@ async def test_without_a_run_it_says_so(mnist, tui_runs):
 async def test_every_fixture_run_opens(mnist, tui_runs, task):
     app = lab_app(mnist, tui_runs, task)
     async with app.run_test(size=(80, 24)) as pilot:
-        await show_inside(app, pilot)
+        await show_screen(app, pilot, "6")
         screen = app.screen
         assert type(screen).__name__ == "InsideScreen"
         assert screen.query_one("#inside-right").display is (task != "baseline")
@@ -203,6 +178,6 @@ def test_inside_snapshot(mnist, tui_runs, snap_compare, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)  # the diverging palette in colour
 
     async def run_before(pilot):
-        await show_inside(pilot.app, pilot)
+        await show_screen(pilot.app, pilot, "6")
 
     assert snap_compare(lab_app(mnist, tui_runs, "subliminal"), terminal_size=(80, 24), run_before=run_before)

@@ -80,3 +80,13 @@ class Lab:
             img = np.rint(np.clip(img, 0.0, 1.0) * 255).astype(np.uint8)
         batch = img.reshape(1, *self.images.shape[1:])
         return {name: probabilities(net, meta, batch)[0] for name, (net, meta) in self.nets.items()}
+
+
+def cycle_pair(left: int, right: int, side: str, step: int, count: int) -> tuple[int, int]:
+    """(left, right) model indices after moving `side` by `step` among `count` models, skipping the
+    other side's model (a model beside itself says nothing)."""
+    index, other = (left, right) if side == "left" else (right, left)
+    index = (index + step) % count
+    if index == other:
+        index = (index + step) % count
+    return (index, right) if side == "left" else (left, index)

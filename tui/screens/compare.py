@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Static
 from digits.core.inspection import confusion_matrix
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.subliminal import SHORT, STUDENTS
-from digits.tui.lab import CLASSES, Lab
+from digits.tui.lab import CLASSES, Lab, cycle_pair
 from digits.tui.screens.base import LabScreen
 from digits.tui.widgets.class_bars import TRACK, ClassBars, bar
 from digits.tui.widgets.confusion import AgreementGrid, ConfusionGrid
@@ -210,14 +210,7 @@ class CompareScreen(LabScreen):
         if len(self.names) < 2:
             self.notify("This run has one model: nothing to compare it with.", timeout=3)
             return
-        index, other = (self.left, self.right) if side == "left" else (self.right, self.left)
-        index = (index + step) % len(self.names)
-        if index == other:  # a model beside itself says nothing
-            index = (index + step) % len(self.names)
-        if side == "left":
-            self.left = index
-        else:
-            self.right = index
+        self.left, self.right = cycle_pair(self.left, self.right, side, step, len(self.names))
         self.redraw()
 
     def action_swap(self) -> None:

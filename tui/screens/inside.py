@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from digits.core.tasks.subliminal import STUDENTS
-from digits.tui.lab import Lab
+from digits.tui.lab import Lab, cycle_pair
 from digits.tui.screens.base import LabScreen
 from digits.tui.widgets.weights import UnitGrid, WeightImage, legend, unit_image
 
@@ -242,14 +242,7 @@ class InsideScreen(LabScreen):
         if len(self.names) < 2:
             self.notify("This run has one model.", timeout=3)
             return
-        index, other = (self.left, self.right) if side == "left" else (self.right, self.left)
-        index = (index + step) % len(self.names)
-        if index == other:  # a model beside itself says nothing
-            index = (index + step) % len(self.names)
-        if side == "left":
-            self.left = index
-        else:
-            self.right = index
+        self.left, self.right = cycle_pair(self.left, self.right, side, step, len(self.names))
         self.unit = min(self.unit, self.units - 1)
         self.redraw()
 
