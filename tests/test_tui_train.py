@@ -1,6 +1,7 @@
 """The Train screen: the form validates like the CLI, a run trains in a worker, can be cancelled,
 and opens in Browse when it finishes. Runs here are tiny (about a second)."""
 
+import asyncio
 import json
 import time
 
@@ -196,3 +197,23 @@ def test_snapshot_of_the_subliminal_form(mnist, tmp_path, monkeypatch, snap_comp
         await choose_task(pilot, screen, "subliminal")
 
     assert snap_compare(DigitsApp(mnist, tmp_path), run_before=subliminal_form, terminal_size=(80, 24))
+
+
+async def test_quit_while_training_needs_a_second_q(mnist, tmp_path):
+    app = DigitsApp(mnist, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_train(pilot)
+        await set_options(pilot, screen, {"epochs": "30", "train_size": "0"})
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "Training" in status_text(screen))
+        await pilot.press("f3")  # the Progress pane: no Input has focus, so q reaches the app
+        await pilot.press("q")
+        assert app.is_running and screen.running  # the first q only warns
+        await pilot.press("q")
+    assert app.return_code == 0
+    await app.workers.wait_for_complete()
+    deadline = 30
+    while list_runs(tmp_path)[0]["status"] != "interrupted" and deadline > 0:  # the worker marks it
+        await asyncio.sleep(0.1)
+        deadline -= 0.1
+    assert list_runs(tmp_path)[0]["status"] == "interrupted"

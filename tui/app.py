@@ -18,8 +18,8 @@ from textual.worker import Worker, get_current_worker
 from digits.core.dataset import Dataset
 from digits.core.errors import DigitsError
 from digits.core.inspection import find_run
-from digits.tui.commands import LabCommands
 from digits.tui.lab import Lab
+from digits.tui.palette import LabCommands
 
 # mode -> (key, label, screen class in digits.tui.screens.<mode>); the order is the tabs'.
 SCREENS = {
@@ -94,17 +94,13 @@ class DigitsApp(App):
 
     async def action_quit(self) -> None:
         """Quit; while a training run is going, only on a second `q` (the run is then marked interrupted)."""
-        train = next((s for s in self._get_screens() if getattr(s, "running", False)), None)
-        if train is not None and not getattr(self, "_quit_armed", False):
+        training = any(w.group == "train" and not w.is_finished for w in self.workers)
+        if training and not getattr(self, "_quit_armed", False):
             self._quit_armed = True
             self.notify("a training run is going: press q again to stop it and quit", severity="warning")
             self.set_timer(3, lambda: setattr(self, "_quit_armed", False))
             return
         await super().action_quit()
-
-    def _get_screens(self):
-        for stack in self._screen_stacks.values():
-            yield from stack
 
     def action_help(self) -> None:
         from digits.tui.screens.help import HelpScreen
