@@ -45,6 +45,10 @@ class Dense:
     def spec(self) -> dict:
         return {"type": self.kind, "in": self.W.shape[0], "out": self.W.shape[1], "activation": self.activation}
 
+    @staticmethod
+    def param_shapes(spec: dict) -> dict[str, tuple[int, ...]]:
+        return {"W": (spec["in"], spec["out"]), "b": (spec["out"],)}
+
     def _buffer(self, name: str, rows: int, cols: int) -> np.ndarray:
         """A work array reused by every batch of the same size (fresh arrays cost page faults)."""
         key = (name, rows)
@@ -80,7 +84,72 @@ class Dense:
         return np.matmul(g, self.W.T, out=self._buffer("dx", len(g), self.W.shape[0]))
 
 
-LAYER_TYPES = {"dense": Dense}
+class Highway(Dense):
+    """A highway block (Srivastava, Greff & Schmidhuber 2015) of width n:
+
+        H = tanh(x·W_H + b_H),  T = sigmoid(x·W_T + b_T),  y = T·H + (1 − T)·x
+
+    W = [W_H | W_T] is stored as one n × 2n matrix (one product per step instead of two) and
+    b = [b_H | b_T]. T is the transform gate, 1 − T the carry gate; `gate_mean` is the mean of
+    T over the last batch (the learned carry schedule, per layer).
+    """
+
+    kind = "highway"
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, activation: str = "tanh"):
+        n = W.shape[0]
+        if W.shape != (n, 2 * n) or b.shape != (2 * n,):
+            raise ValueError(f"a highway block of width {n} needs W of shape {(n, 2 * n)} and b of {(2 * n,)}")
+        super().__init__(W, b, "tanh")
+        self.gate_mean = float("nan")
+        self._h = self._t = None
+
+    @classmethod
+    def create(cls, rng, width, gate_bias, weight_init="fan_in_uniform", bias_init="fan_in_uniform",
+               dtype=np.float32):
+        W = np.concatenate([WEIGHT_INITS[weight_init](rng, width, width, dtype) for _ in range(2)], axis=1)
+        b = BIAS_INITS[bias_init](rng, width, 2 * width, dtype)
+        b[width:] = gate_bias  # negative: the block starts by carrying its input through
+        return cls(W, b)
+
+    @property
+    def spec(self) -> dict:
+        n = self.W.shape[0]
+        return {"type": self.kind, "in": n, "out": n, "activation": "tanh"}
+
+    @staticmethod
+    def param_shapes(spec: dict) -> dict[str, tuple[int, ...]]:
+        return {"W": (spec["in"], 2 * spec["in"]), "b": (2 * spec["in"],)}
+
+    def forward(self, x, train=False):
+        n = self.W.shape[0]
+        z = np.matmul(x, self.W, out=self._buffer("z", len(x), 2 * n) if train else None)
+        z += self.b
+        h = np.tanh(z[:, :n], out=z[:, :n])
+        t = ACTIVATIONS["sigmoid"][0](z[:, n:])
+        self.gate_mean = float(t.mean())
+        y = x - t * (x - h)  # T·H + (1 − T)·x
+        if train:
+            self._x, self._h, self._t = x, h, t
+        return y
+
+    def backward(self, grad, need_input_grad=True):
+        n, x, h, t = self.W.shape[0], self._x, self._h, self._t
+        dz = self._buffer("dz", len(grad), 2 * n)
+        np.multiply(grad, t, out=dz[:, :n])
+        dz[:, :n] *= 1 - h * h  # dL/dz_H = dy · T · (1 − H²)
+        np.multiply(grad, h - x, out=dz[:, n:])
+        dz[:, n:] *= t * (1 - t)  # dL/dz_T = dy · (H − x) · T(1 − T)
+        np.sum(dz, axis=0, out=self.db)
+        np.matmul(x.T, dz, out=self.dW)
+        if not need_input_grad:
+            return None
+        dx = np.matmul(dz, self.W.T, out=self._buffer("dx", len(grad), n))
+        dx += grad * (1 - t)  # the carry path
+        return dx
+
+
+LAYER_TYPES = {"dense": Dense, "highway": Highway}
 
 
 class Network:

@@ -60,6 +60,17 @@ class Adam:
                                 self.weight_decay)
 
 
+def clip_global_norm(grads, max_norm: float) -> float:
+    """Scale all gradients in place so that their joint L2 norm is at most `max_norm`; return the
+    norm before clipping (as torch.nn.utils.clip_grad_norm_)."""
+    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+    if norm > max_norm:
+        scale = np.float32(max_norm / (norm + 1e-6))
+        for g in grads:
+            g *= scale
+    return norm
+
+
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
 
 

@@ -42,8 +42,8 @@ def save_network(path: Path, net: Network, meta: dict | None = None) -> Path:
 def expected_shapes(layers: list[dict]) -> dict[str, tuple[int, ...]]:
     shapes = {}
     for i, layer in enumerate(layers):
-        shapes[f"layers.{i}.W"] = (int(layer["in"]), int(layer["out"]))
-        shapes[f"layers.{i}.b"] = (int(layer["out"]),)
+        for name, shape in LAYER_TYPES[layer["type"]].param_shapes(layer).items():
+            shapes[f"layers.{i}.{name}"] = tuple(int(d) for d in shape)
     return shapes
 
 

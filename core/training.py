@@ -15,6 +15,7 @@ import numpy as np
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, Event, PhaseFinished, PhaseStarted, Progress
 from digits.core.network import Network
+from digits.core.optim import clip_global_norm
 
 PROGRESS_INTERVAL = 0.1  # seconds between Progress events
 
@@ -31,6 +32,7 @@ class Phase:
     samples_per_epoch: int
     schedule: Callable[[int], float]
     evaluate: Callable[[Network], dict] | None = None  # -> metrics, ideally with "test_accuracy"
+    clip_norm: float | None = None  # clip the gradients' global L2 norm to this before each step
 
 
 def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iterator[Event]:
@@ -53,6 +55,8 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
                 loss, grad = phase.loss(logits, targets)
                 if math.isfinite(loss):
                     phase.net.backward(grad)
+                    if phase.clip_norm is not None:
+                        clip_global_norm(phase.net.grads, phase.clip_norm)
                     phase.optimizer.step(phase.net.grads)
             if not math.isfinite(loss):
                 raise TrainingDiverged(

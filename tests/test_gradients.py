@@ -87,3 +87,25 @@ def test_soft_target_kl_is_zero_at_the_target_and_scaled_by_t_squared():
     logp, logq = losses.log_softmax(q / T), losses.log_softmax(p / T)
     kl = (np.exp(logp) * (logp - logq)).sum(axis=1).mean()
     assert losses.soft_target(p, q, T)[0] == pytest.approx(T * T * kl)
+
+
+def test_highway_block_gradients():
+    """Highway blocks (transform and carry paths, gate) between dense layers, in float64."""
+    from digits.core.network import Dense, Highway
+
+    rng = np.random.default_rng(3)
+    layers = [Dense.create(rng, 5, 4, "tanh", "glorot_normal", "fan_in_uniform", np.float64),
+              Highway.create(rng, 4, gate_bias=-0.5, dtype=np.float64),
+              Highway.create(rng, 4, gate_bias=0.5, dtype=np.float64),
+              Dense.create(rng, 4, 3, "identity", "glorot_normal", "fan_in_uniform", np.float64)]
+    net = Network(layers)
+    x = rng.standard_normal((6, 5))
+    labels = rng.integers(0, 3, 6)
+
+    def loss():
+        return losses.cross_entropy(net.forward(x), labels)[0]
+
+    _, grad = losses.cross_entropy(net.forward(x, train=True), labels)
+    net.backward(grad)
+    for param, analytic in zip(net.params, net.grads):
+        assert rel_error(analytic, numeric_grad(loss, param)) < 1e-6

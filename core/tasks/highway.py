@@ -1,0 +1,161 @@
+"""`highway`: a 30-block highway network trains where a plain network of the same depth cannot.
+
+Srivastava, Greff & Schmidhuber 2015 (arXiv:1505.00387, Fig. 1). Both networks share their input
+projection (784 → width, tanh) and output layer (width → 10), their initial values, optimiser
+and data; between them sit `depth` blocks: highway blocks y = T·tanh(W_H·x + b_H) + (1 − T)·x
+with T = sigmoid(W_T·x + b_T) and the gate bias at −2 (blocks start by carrying their input),
+or plain blocks y = tanh(W·x + b). Weights U(±1/sqrt(fan_in)), inputs in [−1, 1], Adam with the
+gradients' global norm clipped at 5, on a 6,000-image training subset, scored on 2,000 test
+images. The plain network's signal fades through the tanh layers and its loss stays at log 10;
+the highway network's carry path lets it train. The mean transform gate per block after training
+is the carry schedule the network learned.
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from digits.core import seeding
+from digits.core.config import TrainConfig, option
+from digits.core.errors import ConfigError
+from digits.core.events import Comparison
+from digits.core.losses import cross_entropy
+from digits.core.network import Dense, Highway, Network
+from digits.core.optim import Adam
+from digits.core.preprocess import to_inputs
+from digits.core.schedules import Constant
+from digits.core.stats import per_class_accuracy
+from digits.core.tasks.base import Task, register
+from digits.core.tasks.common import training_subset
+from digits.core.training import Phase, predict, shuffled_batches, train
+
+KINDS = ("highway", "plain")
+# Test accuracy of the reference run (depth 30, width 50, 12 epochs); the plain depth sweep.
+REFERENCE = {"highway": 0.926, "plain": 0.124}
+PLAIN_SWEEP = {5: 0.857, 10: 0.292, 20: 0.098, 30: 0.124, 50: 0.124}
+
+
+@dataclass
+class HighwayConfig(TrainConfig):
+    epochs: int = option(12, "Epochs (each network).", min=1)
+    batch_size: int = option(128, "Mini-batch size.", min=1)
+    lr: float = option(5e-3, "Learning rate (Adam).", positive=True)
+    train_size: int = option(6000, "Training images (a seeded random subset; 0 = all 60,000).", min=0)
+    test_size: int = option(2000, "Test images scored (a seeded random subset; 0 = all 10,000).", min=0)
+    depth: int = option(30, "Blocks between the input projection and the output layer.", min=1)
+    width: int = option(50, "Units per block.", min=1)
+    depths: tuple[int, ...] = option((), "Sweep: train both networks at each of these depths, e.g. 5,10,20,30,50 "
+                                         "(overrides --depth).", metavar="DEPTHS", allow_empty=True)
+    gate_bias: float = option(-2.0, "Initial bias of the highway transform gates (negative: start by carrying).")
+    clip: float = option(5.0, "Clip the gradients' global L2 norm to this before each step (0 = no clipping).",
+                         min=0)
+
+    def depth_list(self) -> tuple[int, ...]:
+        return self.depths or (self.depth,)
+
+    def validate_data(self, dataset) -> None:
+        super().validate_data(dataset)
+        if self.test_size > len(dataset.test_labels):
+            raise ConfigError(f"--test-size {self.test_size} is larger than the {len(dataset.test_labels)} "
+                              "test images")
+
+
+def build(kind: str, depth: int, cfg: HighwayConfig, seed: int, inputs: int, classes: int) -> Network:
+    """The input projection and output layer come from the same streams for both kinds (the
+    same initial values); the blocks from a stream of their own."""
+    project = Dense.create(seeding.rng(seed, "init", "input"), inputs, cfg.width, "tanh",
+                           "fan_in_uniform", "fan_in_uniform")
+    rng = seeding.rng(seed, "init", kind, str(depth))
+    if kind == "highway":
+        blocks = [Highway.create(rng, cfg.width, cfg.gate_bias) for _ in range(depth)]
+    else:
+        blocks = [Dense.create(rng, cfg.width, cfg.width, "tanh", "fan_in_uniform", "fan_in_uniform")
+                  for _ in range(depth)]
+    output = Dense.create(seeding.rng(seed, "init", "output"), cfg.width, classes, "identity",
+                          "fan_in_uniform", "fan_in_uniform")
+    return Network([project, *blocks, output])
+
+
+def gate_means(net: Network) -> list[float]:
+    """Mean transform gate T of each highway block, from the network's last forward pass."""
+    return [layer.gate_mean for layer in net.layers if isinstance(layer, Highway)]
+
+
+@register
+class HighwayTask(Task):
+    name = "highway"
+    summary = ("A 30-block highway network trains; a plain tanh network of the same depth stays at "
+               "chance (same data, init and optimiser).")
+    reference = "Srivastava, Greff & Schmidhuber 2015, Highway Networks (arXiv:1505.00387)"
+    Config = HighwayConfig
+    headline = (("highway_test_accuracy", "highway"), ("plain_test_accuracy", "plain"))
+
+    def run(self, cfg: HighwayConfig, ctx):
+        data, seed = ctx.dataset, cfg.seed
+        images, labels = training_subset(data, cfg.train_size, seeding.rng(seed, "subset"))
+        test_images, y_test = training_subset_of_test(data, cfg.test_size, seeding.rng(seed, "test subset"))
+        x_test = to_inputs(test_images, "symmetric")
+        sweep = len(cfg.depth_list()) > 1
+        metrics, models, sweep_rows, gates = {}, [], [], {}
+        for depth in cfg.depth_list():
+            row = {"depth": depth}
+            for kind in KINDS:
+                net = build(kind, depth, cfg, seed, x_test.shape[1], data.num_classes)
+
+                def evaluate(net):
+                    return {"test_accuracy": float((predict(net, x_test) == y_test).mean())}
+
+                yield from train(Phase(
+                    f"{kind} (depth {depth})", net, Adam(net.params, cfg.lr), cross_entropy,
+                    shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle", kind, str(depth)),
+                                     partial(to_inputs, scale="symmetric")),
+                    cfg.epochs, -(-len(images) // cfg.batch_size), len(images), Constant(cfg.lr), evaluate,
+                    clip_norm=cfg.clip or None,
+                ), ctx.should_stop)
+                predicted = predict(net, x_test)  # also leaves each block's gate mean on this test set
+                accuracy = float((predicted == y_test).mean())
+                row[kind] = accuracy
+                if sweep:
+                    metrics[f"{kind}_test_accuracy_d{depth}"] = accuracy
+                if depth == cfg.depth_list()[-1]:
+                    metrics[f"{kind}_test_accuracy"] = accuracy
+                    models.append({"name": kind, "label": f"{kind}, depth {depth}", "short": kind,
+                                   "test_accuracy": accuracy, "per_class": per_class_accuracy(predicted, y_test, 10)})
+                    ctx.save_model(kind, net, {"task": self.name, "config": cfg.to_dict(), "scale": "symmetric",
+                                               "depth": depth})
+                if kind == "highway":
+                    gates[depth] = gate_means(net)
+            sweep_rows.append(row)
+        deepest = cfg.depth_list()[-1]
+        yield Comparison(
+            title=f"highway vs plain, depth {deepest}, width {cfg.width} ({len(images):,} training images)",
+            models=models,
+            reference=[{"what": f"{kind}, depth 30 (reference run, 12 epochs)",
+                        "ours": metrics[f"{kind}_test_accuracy"], "published": REFERENCE[kind]}
+                       for kind in KINDS] if deepest == 30 else [],
+            notes=[gate_note(gates[deepest])] + ([sweep_note(sweep_rows)] if sweep else []),
+        )
+        ctx.save_json("results.json", {"sweep": sweep_rows, "gate_means": {str(d): g for d, g in gates.items()}})
+        return metrics
+
+
+def training_subset_of_test(data, size: int, rng: np.random.Generator):
+    """The test images and labels, or a seeded random subset of `size` of them."""
+    images, labels = data.test_images, data.test_labels
+    if size and size < len(images):
+        keep = np.sort(rng.choice(len(images), size, replace=False))
+        images, labels = images[keep], labels[keep]
+    return images, labels
+
+
+def gate_note(means: list[float]) -> str:
+    shown = " ".join(f"{m:.2f}" for m in means)
+    return f"mean transform gate T per highway block, input to output (1 − T is carried): {shown}"
+
+
+def sweep_note(rows: list[dict]) -> str:
+    parts = [f"depth {r['depth']}: highway {r['highway']:.3f}, plain {r['plain']:.3f}"
+             + (f" (reference plain {PLAIN_SWEEP[r['depth']]:.3f})" if r["depth"] in PLAIN_SWEEP else "")
+             for r in rows]
+    return "sweep: " + "; ".join(parts)
