@@ -9,7 +9,7 @@ for the optimizers.
 import numpy as np
 
 from digits.core import fused
-from digits.core.activations import ACTIVATIONS
+from digits.core.activations import ACTIVATIONS, activation_functions
 from digits.core.init import BIAS_INITS, WEIGHT_INITS
 
 
@@ -19,10 +19,10 @@ class Dense:
     kind = "dense"
 
     def __init__(self, W: np.ndarray, b: np.ndarray, activation: str = "identity"):
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}; choose from {', '.join(ACTIVATIONS)}")
+        self._act, self._act_backward = activation_functions(activation)  # ValueError when unknown
+        if activation.startswith("lwta") and W.shape[1] % int(activation[4:]):
+            raise ValueError(f"{activation} needs a width divisible by {activation[4:]}, not {W.shape[1]}")
         self.W, self.b, self.activation = W, b, activation
-        self._act, self._act_backward = ACTIVATIONS[activation]
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
         self._x = self._y = None
         self._buffers: dict[tuple[str, int], np.ndarray] = {}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digits.core.activations import ACTIVATIONS
+from digits.core.activations import is_activation
 from digits.core.atomic import atomic_open, write_json
 from digits.core.errors import ModelFileError
 from digits.core.network import LAYER_TYPES, Network
@@ -67,7 +67,7 @@ def read_spec(json_path: Path) -> dict:
     for i, layer in enumerate(layers):
         if not isinstance(layer, dict) or layer.get("type") not in LAYER_TYPES:
             raise ModelFileError(f"{json_path}: layer {i} has an unknown type (known: {', '.join(LAYER_TYPES)})")
-        if layer.get("activation") not in ACTIVATIONS:
+        if not is_activation(layer.get("activation")):
             raise ModelFileError(f"{json_path}: layer {i} has unknown activation {layer.get('activation')!r}")
         if not all(isinstance(layer.get(k), int) and layer[k] > 0 for k in ("in", "out")):
             raise ModelFileError(f"{json_path}: layer {i} lacks positive integer in/out sizes")

@@ -109,3 +109,19 @@ def test_highway_block_gradients():
     net.backward(grad)
     for param, analytic in zip(net.params, net.grads):
         assert rel_error(analytic, numeric_grad(loss, param)) < 1e-6
+
+
+def test_lwta_gradients_reach_only_the_block_winners():
+    rng = np.random.default_rng(4)
+    net = Network.mlp([5, 6, 4, 3], "lwta2", rng, weight_init="glorot_normal", bias_init="fan_in_uniform",
+                      output_activation="identity", dtype=np.float64)
+    x = rng.standard_normal((7, 5))
+    labels = rng.integers(0, 3, 7)
+
+    def loss():
+        return losses.cross_entropy(net.forward(x), labels)[0]
+
+    _, grad = losses.cross_entropy(net.forward(x, train=True), labels)
+    net.backward(grad)
+    for param, analytic in zip(net.params, net.grads):
+        assert rel_error(analytic, numeric_grad(loss, param)) < 1e-6
