@@ -1,10 +1,12 @@
-"""Reproduce the teacher/student results at their defaults and write a Markdown table.
+"""Reproduce the published results at the tasks' defaults and write Markdown tables.
 
-    python -m benchmarks.reproduce [--seeds 5] [--only subliminal,paper,distill] [--out docs/results.md]
+    python -m benchmarks.reproduce [--seeds 5] [--only subliminal,paper,distill,deep-mlp,mcdnn,highway,lwta]
 
 Each run is `digits train --task ... --json --no-save` in its own process, so its wall time and
-peak memory (max RSS) are its own. The table puts our numbers beside the published ones and the
-targets of the teacher/student issue; the script exits 1 if a target is missed.
+peak memory (max RSS) are its own. The tables put our numbers beside the published ones and the
+targets of the issues; the script exits 1 if a target is missed. The teacher/student runs go to
+docs/results.md, the MLP-era ones to docs/results-mlp.md; a file is rewritten only when all of its
+runs were chosen (or with --out FILE, which takes everything that ran).
 """
 
 import argparse
@@ -53,6 +55,29 @@ DISTILL_REFERENCE = [
 ]
 
 
+DEEP_MLP_REFERENCE = [
+    ("test_error", "0.0117 (reference run, 15 epochs)", "≤ 0.014", lambda m: m["test_error"] <= 0.014),
+    ("test_error_no_augment", "≈ 0.020-0.022 (reference)", "above test_error",
+     lambda m: m["test_error_no_augment"] > m["test_error"]),
+]
+MCDNN_REFERENCE = [
+    ("test_error", "0.0146 (reference run); 0.0147 ± 0.0003 over seeds", "≤ 0.017",
+     lambda m: m["test_error"] <= 0.017),
+]
+HIGHWAY_REFERENCE = [
+    ("highway_test_accuracy", "0.926 (reference run, depth 30)", "≥ 0.88",
+     lambda m: m["highway_test_accuracy"] >= 0.88),
+    ("plain_test_accuracy", "0.124 (reference run, loss stuck at log 10)", "≤ 0.2",
+     lambda m: m["plain_test_accuracy"] <= 0.2),
+]
+LWTA_REFERENCE = [
+    ("relu_forgetting", "0.072 (seed 0); 0.045 ± 0.021 (10 seeds)", "reported", None),
+    ("lwta_forgetting", "0.022 (seed 0); 0.043 ± 0.028 (10 seeds)", "reported", None),
+    ("relu_task2_accuracy", "-", "", None),
+    ("lwta_task2_accuracy", "-", "", None),
+]
+
+
 def subliminal_per_seed(result: dict) -> dict:
     names = {"teacher": "teacher_test_accuracy", "student": "student_test_accuracy",
              "aux_different_init": "control_different_init_accuracy",
@@ -73,6 +98,8 @@ def section(title: str, result: dict, reference: list, per_seed: dict | None) ->
         if per_seed and name in per_seed and len(per_seed[name]) > 1:
             values = per_seed[name]
             ours = f"{np.mean(values):.4f} ± {np.std(values, ddof=1):.4f} ({min(values):.3f}–{max(values):.3f})"
+        elif f"{name}_std" in metrics:  # a task's own mean ± std over --seeds
+            ours = f"{metrics[f'{name}_mean']:.4f} ± {metrics[f'{name}_std']:.4f}"
         else:
             ours = "-" if value is None else f"{value:+.3f}" if name == "bias_offset" else f"{value:.4f}"
         verdict = ""
@@ -84,39 +111,55 @@ def section(title: str, result: dict, reference: list, per_seed: dict | None) ->
     return lines + [""], ok
 
 
+# name -> (CLI arguments after --task, title, reference rows, per-seed extractor, output file)
+TEACHER_STUDENT, MLP = "docs/results.md", "docs/results-mlp.md"
+
+
+def runs(seeds: int) -> dict:
+    return {
+        "subliminal": (["subliminal", "--seeds", str(seeds)], f"subliminal, reference preset, {seeds} seeds",
+                       SUBLIMINAL_REFERENCE, subliminal_per_seed, TEACHER_STUDENT),
+        "paper": (["subliminal", "--preset", "paper", "--seeds", str(seeds)],
+                  f"subliminal, paper preset, {seeds} seeds", PAPER_REFERENCE, subliminal_per_seed, TEACHER_STUDENT),
+        "distill": (["distill"], "distill, omitted digit 3", DISTILL_REFERENCE, None, TEACHER_STUDENT),
+        "deep-mlp": (["deep-mlp", "--ablation"], "deep-mlp, warped vs plain digits", DEEP_MLP_REFERENCE, None, MLP),
+        "mcdnn": (["mcdnn"], "mcdnn, one column", MCDNN_REFERENCE, None, MLP),
+        "highway": (["highway"], "highway vs plain, depth 30", HIGHWAY_REFERENCE, None, MLP),
+        "lwta": (["lwta", "--seeds", "10"], "lwta vs ReLU forgetting, 10 seeds", LWTA_REFERENCE, None, MLP),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds for the subliminal runs (default 5; try 20)")
-    parser.add_argument("--only", default="subliminal,paper,distill")
-    parser.add_argument("--out", default="docs/results.md")
+    parser.add_argument("--only", default="subliminal,paper,distill,deep-mlp,mcdnn,highway,lwta")
+    parser.add_argument("--out", help="write every table that ran to this file instead")
     args = parser.parse_args()
+    table = runs(args.seeds)
     chosen = args.only.split(",")
-    out = [f"## Reproduction results ({time.strftime('%Y-%m-%d')})", "",
-           f"Measured with `python -m benchmarks.reproduce --seeds {args.seeds}` on {platform.machine()}, "
-           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}.", ""]
+    unknown = [name for name in chosen if name not in table]
+    if unknown:
+        raise SystemExit(f"unknown run(s) {', '.join(unknown)}; choose from {', '.join(table)}")
+    header = [f"## Reproduction results ({time.strftime('%Y-%m-%d')})", "",
+              f"Measured with `python -m benchmarks.reproduce --seeds {args.seeds}` on {platform.machine()}, "
+              f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}.", ""]
+    files: dict[str, list[str]] = {}
     all_ok = True
-    if "subliminal" in chosen:
-        result = run_cli(["--task", "subliminal", "--seeds", str(args.seeds)])
-        lines, ok = section(f"subliminal, reference preset, {args.seeds} seeds", result, SUBLIMINAL_REFERENCE,
-                            subliminal_per_seed(result))
-        out += lines
+    for name in chosen:
+        cli, title, reference, per_seed, path = table[name]
+        result = run_cli(["--task", *cli])
+        lines, ok = section(title, result, reference, per_seed(result) if per_seed else None)
+        files.setdefault(args.out or path, list(header)).extend(lines)
         all_ok &= ok
-    if "paper" in chosen:
-        result = run_cli(["--task", "subliminal", "--preset", "paper", "--seeds", str(args.seeds)])
-        lines, ok = section(f"subliminal, paper preset, {args.seeds} seeds", result, PAPER_REFERENCE,
-                            subliminal_per_seed(result))
-        out += lines
-        all_ok &= ok
-    if "distill" in chosen:
-        result = run_cli(["--task", "distill"])
-        lines, ok = section("distill, omitted digit 3", result, DISTILL_REFERENCE, None)
-        out += lines
-        all_ok &= ok
-    text = "\n".join(out)
-    print(text)
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text + "\n")
+        print("\n".join(lines), flush=True)
+    for path, lines in files.items():
+        complete = args.out or all(name in chosen for name, run in table.items() if run[4] == path)
+        if complete:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text("\n".join(lines) + "\n")
+            print(f"wrote {path}")
+        else:
+            print(f"not writing {path}: only part of its runs were chosen (use --out FILE)")
     raise SystemExit(0 if all_ok else 1)
 
 
