@@ -97,7 +97,8 @@ def test_invalid_options_fail_before_work_with_exit_2(args, message, tmp_path):
 def test_unknown_task_and_bad_choices_exit_2_with_an_error_event():
     result = invoke("train", "--task", "nope", "--json")
     assert result.exit_code == 2
-    assert "unknown task 'nope'; choose from: baseline, distill, subliminal" in result.stderr
+    tasks = "baseline, deep-mlp, distill, highway, lwta, mcdnn, subliminal"
+    assert f"unknown task 'nope'; choose from: {tasks}" in result.stderr
     assert json_lines(result.stdout)[0]["event"] == "error"
     result = invoke("train", "--activation", "gelu", "--json")
     assert result.exit_code == 2 and json_lines(result.stdout)[0]["message"].startswith("--activation must be one of")

@@ -26,6 +26,16 @@ def rel_error(a, b):
     return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
 
 
+def assert_backprop_matches_finite_differences(net, x, labels):
+    def loss():
+        return losses.cross_entropy(net.forward(x), labels)[0]
+
+    _, grad = losses.cross_entropy(net.forward(x, train=True), labels)
+    net.backward(grad)
+    for param, analytic in zip(net.params, net.grads):
+        assert rel_error(analytic, numeric_grad(loss, param)) < 1e-6
+
+
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
 def test_network_gradients(activation):
     rng = np.random.default_rng(1)
@@ -34,13 +44,7 @@ def test_network_gradients(activation):
     x = rng.standard_normal((7, 5))
     labels = rng.integers(0, 6, 7)
 
-    def loss():
-        return losses.cross_entropy(net.forward(x), labels)[0]
-
-    _, grad = losses.cross_entropy(net.forward(x, train=True), labels)
-    net.backward(grad)
-    for param, analytic in zip(net.params, net.grads):
-        assert rel_error(analytic, numeric_grad(loss, param)) < 1e-6
+    assert_backprop_matches_finite_differences(net, x, labels)
 
 
 def test_cross_entropy_on_a_subset_of_logits():
@@ -102,13 +106,7 @@ def test_highway_block_gradients():
     x = rng.standard_normal((6, 5))
     labels = rng.integers(0, 3, 6)
 
-    def loss():
-        return losses.cross_entropy(net.forward(x), labels)[0]
-
-    _, grad = losses.cross_entropy(net.forward(x, train=True), labels)
-    net.backward(grad)
-    for param, analytic in zip(net.params, net.grads):
-        assert rel_error(analytic, numeric_grad(loss, param)) < 1e-6
+    assert_backprop_matches_finite_differences(net, x, labels)
 
 
 def test_lwta_gradients_reach_only_the_block_winners():
@@ -118,10 +116,4 @@ def test_lwta_gradients_reach_only_the_block_winners():
     x = rng.standard_normal((7, 5))
     labels = rng.integers(0, 3, 7)
 
-    def loss():
-        return losses.cross_entropy(net.forward(x), labels)[0]
-
-    _, grad = losses.cross_entropy(net.forward(x, train=True), labels)
-    net.backward(grad)
-    for param, analytic in zip(net.params, net.grads):
-        assert rel_error(analytic, numeric_grad(loss, param)) < 1e-6
+    assert_backprop_matches_finite_differences(net, x, labels)
