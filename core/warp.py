@@ -83,8 +83,3 @@ def augment_batch(batch: np.ndarray, rng: np.random.Generator, cfg: WarpConfig, 
     """uint8 images (n, side·side or side × side) -> warped float32 inputs in [0, 1], (n, side·side)."""
     images = batch.reshape(len(batch), side, side).astype(np.float32) / np.float32(255)
     return warp(images, rng, cfg).reshape(len(batch), -1)
-
-
-def strength_zero() -> WarpConfig:
-    return WarpConfig(rotation=0.0, scale=0.0, shift=0.0, alpha=0.0, sigma=0.0)
-

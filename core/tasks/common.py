@@ -9,13 +9,22 @@ from digits.core.preprocess import to_inputs
 from digits.core.training import predict
 
 
-def training_subset(dataset: Dataset, size: int, rng: np.random.Generator):
-    """All training images and labels, or a random subset of `size` of them."""
-    images, labels = dataset.train_images, dataset.train_labels
+def random_subset(images: np.ndarray, labels: np.ndarray, size: int, rng: np.random.Generator):
+    """All images and labels, or a random subset of `size` of them (in their original order)."""
     if size and size < len(images):
         keep = np.sort(rng.choice(len(images), size, replace=False))
         images, labels = images[keep], labels[keep]
     return images, labels
+
+
+def training_subset(dataset: Dataset, size: int, rng: np.random.Generator):
+    """All training images and labels, or a random subset of `size` of them."""
+    return random_subset(dataset.train_images, dataset.train_labels, size, rng)
+
+
+def evaluation_subset(dataset: Dataset, size: int, rng: np.random.Generator):
+    """All test images and labels, or a random subset of `size` of them."""
+    return random_subset(dataset.test_images, dataset.test_labels, size, rng)
 
 
 def test_inputs(dataset: Dataset, scale: str = "unit"):

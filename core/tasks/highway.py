@@ -14,8 +14,6 @@ is the carry schedule the network learned.
 from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
-
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
 from digits.core.errors import ConfigError
@@ -27,7 +25,7 @@ from digits.core.preprocess import to_inputs
 from digits.core.schedules import Constant
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
-from digits.core.tasks.common import training_subset
+from digits.core.tasks.common import evaluation_subset, training_subset
 from digits.core.training import Phase, predict, shuffled_batches, train
 
 KINDS = ("highway", "plain")
@@ -94,7 +92,7 @@ class HighwayTask(Task):
     def run(self, cfg: HighwayConfig, ctx):
         data, seed = ctx.dataset, cfg.seed
         images, labels = training_subset(data, cfg.train_size, seeding.rng(seed, "subset"))
-        test_images, y_test = training_subset_of_test(data, cfg.test_size, seeding.rng(seed, "test subset"))
+        test_images, y_test = evaluation_subset(data, cfg.test_size, seeding.rng(seed, "test subset"))
         x_test = to_inputs(test_images, "symmetric")
         sweep = len(cfg.depth_list()) > 1
         metrics, models, sweep_rows, gates = {}, [], [], {}
@@ -138,15 +136,6 @@ class HighwayTask(Task):
         )
         ctx.save_json("results.json", {"sweep": sweep_rows, "gate_means": {str(d): g for d, g in gates.items()}})
         return metrics
-
-
-def training_subset_of_test(data, size: int, rng: np.random.Generator):
-    """The test images and labels, or a seeded random subset of `size` of them."""
-    images, labels = data.test_images, data.test_labels
-    if size and size < len(images):
-        keep = np.sort(rng.choice(len(images), size, replace=False))
-        images, labels = images[keep], labels[keep]
-    return images, labels
 
 
 def gate_note(means: list[float]) -> str:
