@@ -135,15 +135,21 @@ async def test_changing_the_task_rebuilds_the_form(mnist, tmp_path):
         assert screen.query_one("#opt-omit", Input).value == "3"
 
 
+async def start_long_run(pilot):
+    """The Train screen with a run going that would take a minute (cancelled or quit in a few seconds):
+    the default 256-128 network on all 60,000 images for 30 epochs. Each pilot key press may wait up
+    to a second while training keeps the process busy."""
+    screen = await open_train(pilot)
+    await set_options(pilot, screen, {"epochs": "30", "train_size": "0"})
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: "Training" in status_text(screen))
+    return screen
+
+
 async def test_cancel_interrupts_the_run(mnist, tmp_path):
     app = DigitsApp(mnist, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_train(pilot)
-        # the default 256-128 network on all 60,000 images, 30 epochs: a minute, cancelled in a few seconds
-        # (each pilot key press may wait up to a second while training keeps the process busy)
-        await set_options(pilot, screen, {"epochs": "30", "train_size": "0"})
-        await pilot.press("f5")
-        await wait_until(pilot, lambda: "Training" in status_text(screen))
+        screen = await start_long_run(pilot)
         await pilot.press("f5")  # a second start is refused while one runs
         await pilot.press("escape")
         await wait_until(pilot, lambda: not screen.running)
@@ -202,10 +208,7 @@ def test_snapshot_of_the_subliminal_form(mnist, tmp_path, monkeypatch, snap_comp
 async def test_quit_while_training_needs_a_second_q(mnist, tmp_path):
     app = DigitsApp(mnist, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_train(pilot)
-        await set_options(pilot, screen, {"epochs": "30", "train_size": "0"})
-        await pilot.press("f5")
-        await wait_until(pilot, lambda: "Training" in status_text(screen))
+        screen = await start_long_run(pilot)
         await pilot.press("f3")  # the Progress pane: no Input has focus, so q reaches the app
         await pilot.press("q")
         assert app.is_running and screen.running  # the first q only warns
