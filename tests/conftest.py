@@ -3,9 +3,9 @@ the TUI's fixture runs."""
 
 import os
 
-# One OpenBLAS kernel on every machine of this kind (as CI sets it), so that numbers computed in
-# the tests, e.g. the accuracies in TUI screenshots, do not depend on the CPU. numpy is imported
-# below, after this.
+# One OpenBLAS kernel on every machine of this kind (as CI sets it), so that the forward passes of
+# the fixture runs' saved weights, e.g. the accuracies in TUI screenshots, do not depend on the CPU.
+# numpy is imported below, after this.
 os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
 import numpy as np  # noqa: E402
@@ -63,8 +63,9 @@ def tiny_dir(tmp_path):
 
 @pytest.fixture(scope="session")
 def tui_runs(tmp_path_factory, mnist):
-    """(runs root, task -> run id) of tiny trained baseline, subliminal and distill runs."""
-    from tui_support import make_runs
+    """(runs root, task -> run id) of the saved tiny baseline, subliminal and distill runs
+    (tests/fixtures/runs: weights fixed once, so nothing shown depends on this CPU's rounding)."""
+    from tui_support import copy_fixture_runs
 
     root = tmp_path_factory.mktemp("tui-runs")
-    return root, make_runs(root, mnist)
+    return root, copy_fixture_runs(root)

@@ -1,43 +1,26 @@
-"""Fixture runs for the TUI tests: tiny baseline, subliminal and distill runs with fixed names.
-
-Trained for real (about 2 s in all) into one directory per test session, then given fixed run ids
-and times so that screenshots do not change from run to run. Also helpers shared by the screen tests.
+"""Helpers shared by the TUI screen tests; the runs they open are the saved fixture runs in
+tests/fixtures/runs/ (tiny baseline, subliminal and distill runs, see tests/fixtures/make_runs.py),
+copied into a fresh directory per test session, so screenshots are the same on every CPU.
 """
 
-import json
 import shutil
 from pathlib import Path
 
 from textual.geometry import Region
 
 from digits.core.inspection import find_run
-from digits.core.runner import execute
-from digits.core.tasks import get_task
 
-TINY = {
-    "baseline": {"preset": "tiny", "epochs": 1, "train_size": 1000},
-    "subliminal": {"hidden": (32, 32), "epochs": 1, "student_epochs": 1, "train_size": 2000, "noise_size": 2000},
-    "distill": {"hidden": (64,), "student_hidden": (32,), "epochs": 1, "student_epochs": 1, "train_size": 2000,
-                "probe_size": 500},
-}
-STARTED = 1_767_225_600.0  # 2026-01-01 00:00 UTC, shown in run summaries
+FIXTURE_RUNS = Path(__file__).resolve().parent / "fixtures" / "runs"
+TASKS = ("baseline", "subliminal", "distill")
 
 
-def make_runs(root: Path, dataset) -> dict[str, str]:
-    """Train the tiny runs into `root`; return task -> run id ("<task>-tiny")."""
+def copy_fixture_runs(root: Path) -> dict[str, str]:
+    """Copy the saved fixture runs into `root` (tests may change what they open); return task -> run id."""
     ids = {}
-    for i, (task, overrides) in enumerate(TINY.items()):
-        config = get_task(task).Config.build(overrides)
-        events = list(execute(task, config, dataset, root / "scratch"))
-        path = Path(events[-1].run_dir)
+    for task in TASKS:
         run_id = f"{task}-tiny"
-        shutil.move(path, root / run_id)
-        info_path = root / run_id / "run.json"
-        info = json.loads(info_path.read_text())
-        info.update(run_id=run_id, started=STARTED + 60 * i, finished=STARTED + 60 * i + 1, seconds=1.0, pid=1)
-        info_path.write_text(json.dumps(info))
+        shutil.copytree(FIXTURE_RUNS / run_id, root / run_id)
         ids[task] = run_id
-    shutil.rmtree(root / "scratch")
     return ids
 
 
