@@ -23,6 +23,8 @@ FILES = {
     "test_images": "t10k-images-idx3-ubyte",
     "test_labels": "t10k-labels-idx1-ubyte",
 }
+CLASSES = 10  # every network here has ten outputs: a label must be one of the digits 0-9
+MNIST_SHAPE = (28, 28)
 MNIST_MD5 = {
     "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
     "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
@@ -45,7 +47,7 @@ class Dataset:
 
     @property
     def num_classes(self) -> int:
-        return int(max(self.train_labels.max(), self.test_labels.max())) + 1
+        return CLASSES  # load_dataset refuses any label outside 0..CLASSES-1
 
     @property
     def image_shape(self) -> tuple[int, int]:
@@ -122,23 +124,27 @@ def read_cached(path: Path, use_cache: bool) -> tuple[np.ndarray, str]:
     return array, digest
 
 
-def validate(arrays: dict[str, np.ndarray], directory: Path) -> None:
-    """Check shapes and counts across the four files."""
+def validate(arrays: dict[str, np.ndarray], files: dict[str, Path], directory: Path) -> None:
+    """Check shapes, counts and labels across the four files (`files`: key -> the file read)."""
     for key, array in arrays.items():
         want = 3 if key.endswith("images") else 1
         if array.ndim != want or array.dtype != np.uint8:
-            raise DataError(
-                f"{directory / FILES[key]}: expected {want}-d uint8 data, found {array.ndim}-d {array.dtype}"
-            )
+            raise DataError(f"{files[key]}: expected {want}-d uint8 data, found {array.ndim}-d {array.dtype}")
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         if len(images) != len(labels):
             raise DataError(
-                f"{directory / FILES[f'{split}_labels']}: label/image count mismatch "
+                f"{files[f'{split}_labels']}: label/image count mismatch "
                 f"({len(labels)} labels for {len(images)} images)"
             )
         if len(images) == 0:
-            raise DataError(f"{directory / FILES[f'{split}_images']}: holds no images")
+            raise DataError(f"{files[f'{split}_images']}: holds no images")
+        if 0 in images.shape[1:]:
+            raise DataError(f"{files[f'{split}_images']}: images of size {images.shape[1:]} hold no pixels")
+        bad = np.flatnonzero(labels >= CLASSES)
+        if bad.size:
+            raise DataError(f"{files[f'{split}_labels']}: label {int(labels[bad[0]])} at index {bad[0]} is not a "
+                            f"class (labels must be 0-{CLASSES - 1}; {bad.size:,} bad in all)")
     if arrays["train_images"].shape[1:] != arrays["test_images"].shape[1:]:
         raise DataError(
             f"{directory}: train images are {arrays['train_images'].shape[1:]} but test images are "
@@ -146,12 +152,19 @@ def validate(arrays: dict[str, np.ndarray], directory: Path) -> None:
         )
 
 
+def require_mnist_shape(dataset: Dataset, what: str) -> None:
+    """For code built for 28×28 digits (warps, jitter, the drawing canvas): refuse other sizes."""
+    if dataset.image_shape != MNIST_SHAPE:
+        h, w = dataset.image_shape
+        raise DataError(f"{dataset.source}: {what} needs 28×28 images, this dataset has {h}×{w}")
+
+
 def load_dataset(data_dir: str | os.PathLike | None = None, use_cache: bool = True) -> Dataset:
     """Load the bundled MNIST (verified against the official MD5s) or an MNIST-layout directory."""
     directory, bundled = resolve_dir(data_dir)
-    arrays, checksums = {}, {}
+    arrays, checksums, files = {}, {}, {}
     for key, stem in FILES.items():
-        path = find_file(directory, stem)
+        path = files[key] = find_file(directory, stem)
         array, digest = read_cached(path, use_cache)
         if digest == MNIST_MD5[stem]:
             checksums[stem] = "ok"
@@ -163,7 +176,7 @@ def load_dataset(data_dir: str | os.PathLike | None = None, use_cache: bool = Tr
         else:
             checksums[stem] = "differs from MNIST"
         arrays[key] = array
-    validate(arrays, directory)
+    validate(arrays, files, directory)
     for array in arrays.values():
         array.flags.writeable = False  # shared by every consumer; copy before changing
     return Dataset(source=str(directory), bundled=bundled, checksums=checksums, **arrays)

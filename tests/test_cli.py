@@ -272,3 +272,19 @@ def test_quiet_and_runs_show_each_tasks_headline(tmp_path):
     (run,) = json_lines(invoke("runs", "--runs-dir", str(tmp_path), "--json").stdout)
     table = invoke("runs", "--runs-dir", str(tmp_path)).stderr
     assert f"{run['metrics']['student_test_accuracy']:.2%}" in table and "student" in table
+
+
+def test_a_label_of_200_is_one_line_and_exit_1(tiny_dir, tmp_path):
+    from digits.core import idx
+    from digits.core.dataset import load_dataset
+
+    labels = load_dataset(tiny_dir).test_labels.copy()
+    labels[0] = 200
+    idx.write(tiny_dir / "t10k-labels-idx1-ubyte.gz", labels)
+    runs = tmp_path / "runs"
+    for command in (["data", "info"], ["train", "--epochs", "1", "--runs-dir", str(runs)]):
+        result = invoke(*command, "--data-dir", str(tiny_dir))
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+        assert "t10k-labels-idx1-ubyte.gz: label 200 at index 0 is not a class" in result.stderr
+    assert not runs.exists()  # refused before a run was started

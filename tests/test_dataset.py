@@ -107,3 +107,44 @@ def test_bundled_checksum_mismatch_is_an_error(tmp_path, monkeypatch, mnist):
 def test_arrays_are_read_only_on_every_path(tiny_dir):
     for data in (ds.load_dataset(tiny_dir, use_cache=False), ds.load_dataset(tiny_dir), ds.load_dataset(tiny_dir)):
         assert not data.train_images.flags.writeable and not data.test_labels.flags.writeable
+
+
+def test_label_outside_the_classes_is_refused_with_file_index_and_value(tiny_dir):
+    labels = ds.load_dataset(tiny_dir).test_labels.copy()
+    labels[0], labels[7] = 200, 10
+    idx.write(tiny_dir / "t10k-labels-idx1-ubyte.gz", labels)
+    with pytest.raises(DataError) as caught:
+        ds.load_dataset(tiny_dir)
+    message = str(caught.value)
+    assert message.startswith(str(tiny_dir / "t10k-labels-idx1-ubyte.gz"))
+    assert "label 200 at index 0 is not a class (labels must be 0-9; 2 bad in all)" in message
+
+
+def test_every_label_0_to_9_loads_and_the_class_count_is_the_networks(tiny_dir):
+    labels = ds.load_dataset(tiny_dir).train_labels.copy()
+    labels[labels == 9] = 3  # a dataset without 9s still has ten classes: the networks have ten outputs
+    idx.write(tiny_dir / "train-labels-idx1-ubyte.gz", labels)
+    idx.write(tiny_dir / "t10k-labels-idx1-ubyte.gz", np.zeros(100, np.uint8))
+    assert ds.load_dataset(tiny_dir).num_classes == 10
+
+
+def test_images_of_another_size_are_refused_where_28_by_28_is_needed(tmp_path):
+    from digits.core.tasks import get_task
+
+    make_idx_dir(tmp_path / "d")
+    for stem, n in (("train-images-idx3-ubyte.gz", 600), ("t10k-images-idx3-ubyte.gz", 100)):
+        idx.write(tmp_path / "d" / stem, np.zeros((n, 20, 20), np.uint8))
+    data = ds.load_dataset(tmp_path / "d")
+    assert data.image_shape == (20, 20)
+    get_task("baseline").Config.build({}).validate_data(data)  # a plain MLP takes any size
+    for task, message in (("deep-mlp", "deep-mlp's warps"), ("distill", "distill's translation jitter")):
+        with pytest.raises(DataError, match=rf"{message} .* needs 28×28 images, this dataset has 20×20"):
+            get_task(task).Config.build({"train_size": 500, "batch_size": 50}).validate_data(data)
+    get_task("deep-mlp").Config.build({"augment": False, "train_size": 500, "batch_size": 50}).validate_data(data)
+
+
+def test_images_without_pixels_are_refused(tmp_path):
+    make_idx_dir(tmp_path / "d")
+    idx.write(tmp_path / "d" / "train-images-idx3-ubyte.gz", np.zeros((600, 0, 28), np.uint8))
+    with pytest.raises(DataError, match=r"train-images-idx3-ubyte.gz: images of size \(0, 28\) hold no pixels"):
+        ds.load_dataset(tmp_path / "d")

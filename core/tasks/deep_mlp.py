@@ -16,6 +16,7 @@ import numpy as np
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
+from digits.core.dataset import require_mnist_shape
 from digits.core.events import Comparison
 from digits.core.flops import forward_flops, train_flops
 from digits.core.losses import cross_entropy
@@ -51,6 +52,11 @@ class DeepMlpConfig(TrainConfig):
 
     def warp(self) -> WarpConfig:
         return WarpConfig(self.rotation, self.zoom, self.shift, self.alpha, self.sigma)
+
+    def validate_data(self, dataset) -> None:
+        super().validate_data(dataset)
+        if self.augment:
+            require_mnist_shape(dataset, "deep-mlp's warps (--augment)")
 
 
 @register

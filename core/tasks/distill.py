@@ -15,6 +15,7 @@ from digits.core import seeding
 from digits.core.augment import random_translate
 from digits.core.calibration import BISECTION_LIMIT, fit_offsets, predict_with_offsets
 from digits.core.config import TrainConfig, option
+from digits.core.dataset import require_mnist_shape
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
 from digits.core.flops import forward_flops, train_flops
@@ -76,6 +77,8 @@ class DistillConfig(TrainConfig):
 
     def validate_data(self, dataset) -> None:
         super().validate_data(dataset)
+        if self.jitter:
+            require_mnist_shape(dataset, "distill's translation jitter (--jitter)")
         _, labels = training_subset(dataset, self.train_size, seeding.rng(self.seed, "subset"))
         transfer = int(transfer_mask(labels, self).sum())
         if transfer < self.batch_size:
