@@ -1,4 +1,10 @@
-"""Shared CLI plumbing: the stderr console, error reporting, and Ctrl-C handling."""
+"""Shared CLI plumbing: the result and diagnostics consoles, error reporting, and Ctrl-C handling.
+
+A command's result (tables, drawings, the final panel of a run) goes to stdout, even when it is
+formatted for people, so it can be piped, paged and saved; progress, status lines, warnings and
+errors go to stderr. Rich decides colour per stream: only a terminal gets it, and `NO_COLOR` or
+`TERM=dumb` turn it off, unless a command was asked for colour explicitly.
+"""
 
 import contextlib
 import json
@@ -24,8 +30,16 @@ class Settings:
 
 
 def err_console() -> Console:
-    """Human text goes to stderr so stdout stays clean for --json; Rich honours NO_COLOR itself."""
+    """Progress, status, warnings and errors: stderr, so stdout carries only the result (or --json)."""
     return Console(stderr=True, highlight=False)
+
+
+def out_console(colour: bool = False) -> Console:
+    """A command's result: stdout. `colour` forces truecolor even into a pipe or a file, or under
+    NO_COLOR (an explicit request, e.g. `--render blocks`, overrides the environment)."""
+    if colour:
+        return Console(file=sys.stdout, highlight=False, color_system="truecolor", no_color=False)
+    return Console(file=sys.stdout, highlight=False)
 
 
 def debug_enabled() -> bool:

@@ -7,7 +7,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from digits.commands.common import err_console, errors_reported, print_json
+from digits.commands.common import errors_reported, out_console, print_json
 from digits.core.dataset import load_dataset
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -34,7 +34,7 @@ def info(
     if json_out:
         print_json(summary)
         return
-    console = err_console()
+    console = out_console()
     console.print(f"[bold]{escape(data.name)}[/]  ({escape(data.source)})")
     console.print(f"train {len(data.train_images):,} · test {len(data.test_images):,} · "
                   f"images {data.image_shape[0]}×{data.image_shape[1]} uint8 · {classes} classes")

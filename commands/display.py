@@ -1,7 +1,9 @@
 """The Rich consumer of a run's event stream: live per-phase progress, then results and digits.
 
 On a terminal it shows a progress bar per phase; when stderr is not a terminal it prints one line
-per epoch instead (no animation in logs). Everything goes to the stderr console.
+per epoch instead (no animation in logs). Progress and status go to the stderr console; the run's
+result (the final panel or table, the test digits, the --quiet summary line) to the `out` console,
+stdout, so `digits train > result.txt` keeps it.
 """
 
 from rich.columns import Columns
@@ -46,8 +48,8 @@ def digit_panel(image, label: int, prediction: int, compact: bool) -> Panel:
 class RichDisplay:
     """Feed it events with `handle`; use as a context manager around the run."""
 
-    def __init__(self, console: Console, quiet: bool = False):
-        self.console, self.quiet = console, quiet
+    def __init__(self, console: Console, out: Console, quiet: bool = False):
+        self.console, self.out, self.quiet = console, out, quiet
         self.live = console.is_terminal and not quiet
         self.progress = Progress(
             TextColumn("[bold]{task.description:<10}"),
@@ -122,22 +124,22 @@ class RichDisplay:
         self.progress.stop()
         if self.quiet:
             parts = [f"{label} {value:.2%}" for label, value in headline(e.task, e.metrics)]
-            self.console.print(f"{e.task}: {', '.join(parts) or 'done'}", markup=False, highlight=False)
+            self.out.print(f"{e.task}: {', '.join(parts) or 'done'}", markup=False, highlight=False)
             return
         if self.comparison is not None:
-            self.console.print(render_comparison(self.comparison.to_dict()))
+            self.out.print(render_comparison(self.comparison.to_dict()))
         else:
             table = Table(title=f"{e.task} results", title_justify="left")
             table.add_column("metric")
             table.add_column("value", justify="right")
             for name, value in e.metrics.items():
                 table.add_row(name, fmt_metric(name, value))
-            self.console.print(table)
+            self.out.print(table)
         for example in self.examples:
-            compact = self.console.width < FULL_PANEL_WIDTH * len(example.labels)
+            compact = self.out.width < FULL_PANEL_WIDTH * len(example.labels)
             panels = [digit_panel(img, lab, pred, compact) for img, lab, pred in
                       zip(example.images, example.labels, example.predictions)]
-            self.console.print(Group(Text(f"test digits ({example.model})", style="bold"), Columns(panels)))
+            self.out.print(Group(Text(f"test digits ({example.model})", style="bold"), Columns(panels)))
         where = f"saved in {escape(e.run_dir)}" if e.run_dir else "not saved"
         self.say(f"finished in {e.seconds:.1f}s · {where}")
 

@@ -18,7 +18,8 @@ from rich.panel import Panel
 from rich.style import Style
 from rich.text import Text
 
-from digits.commands.terminal import MODES, cell_pixels
+from digits.commands.common import out_console
+from digits.commands.terminal import MODES, cell_pixels, choose_mode, explicit
 from digits.core import kitty, sixel
 from digits.core.render import ascii_art, grey_levels, half_block_cells, upscale
 
@@ -29,6 +30,13 @@ SCALE_OPTION = typer.Option(None, "--scale", min=1, max=8, help="Pixel size mult
 INVERT_OPTION = typer.Option(False, "--invert", help="Dark strokes for light terminal backgrounds.")
 GAP_PIXELS = 8  # transparent pixels between the digits of a graphics row
 TEXT_MODES = ("ascii", "blocks")
+
+
+def result_console(requested: str, interactive: bool | None = None) -> tuple[Console, str]:
+    """The stdout console that draws digits, and the mode they are drawn in: detected on stdout
+    (a pipe gets ascii), or as asked, then with colour even into a pipe (`--render blocks > f`)."""
+    mode = choose_mode(requested, out_console(), interactive=interactive)
+    return out_console(colour=mode == "blocks" and explicit(requested)), mode
 
 
 @dataclass

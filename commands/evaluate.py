@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from rich.table import Table
 
-from digits.commands.common import err_console, errors_reported, print_json
+from digits.commands.common import errors_reported, out_console, print_json
 from digits.commands.run_views import (
     DATA_DIR_OPTION,
     JSON_OPTION,
@@ -56,7 +56,7 @@ def evaluate(
 ) -> None:
     """Score every model of a run on the test set: per-class accuracy, confusion matrix, top
     confusions, and for teacher/student runs how often the two agree, class by class."""
-    console = err_console()
+    console = out_console()
     with errors_reported(json_out):
         views = load_views(run, runs_dir, data_dir, lambda available: available)
     labels, classes = views.labels, views.data.num_classes

@@ -5,8 +5,16 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from digits.commands.common import err_console, errors_reported, print_json
-from digits.commands.drawing import INVERT_OPTION, RENDER_OPTION, SCALE_OPTION, Card, default_scale, print_cards
+from digits.commands.common import errors_reported, print_json
+from digits.commands.drawing import (
+    INVERT_OPTION,
+    RENDER_OPTION,
+    SCALE_OPTION,
+    Card,
+    default_scale,
+    print_cards,
+    result_console,
+)
 from digits.commands.run_views import (
     DATA_DIR_OPTION,
     JSON_OPTION,
@@ -17,7 +25,6 @@ from digits.commands.run_views import (
     load_views,
     partner,
 )
-from digits.commands.terminal import choose_mode
 from digits.core.errors import ConfigError
 from digits.core.inspection import rank
 
@@ -66,12 +73,11 @@ def gallery(
 ) -> None:
     """A grid of test digits that fills the terminal: true label, the model's prediction and
     confidence, and what the other model of the run said."""
-    console = err_console()
     with errors_reported(json_out):
         sort = sort or ("confidence" if misclassified else "index")
         if sort not in SORTS:
             raise ConfigError(f"--sort {sort!r} is not a sort order; use one of {', '.join(SORTS)}")
-        mode = choose_mode(render, console, interactive=False if json_out else None)
+        console, mode = result_console(render, interactive=False if json_out else None)
         views = load_views(run, runs_dir, data_dir, lambda available: [n for n in shown(model, available) if n])
         check_class(digit, views.data.num_classes)
     name, other = shown(model, views.info["models"])

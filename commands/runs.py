@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from digits.commands.common import err_console, print_json
+from digits.commands.common import err_console, out_console, print_json
 from digits.core import paths
 from digits.core.runs import list_runs
 from digits.core.tasks import headline
@@ -27,9 +27,8 @@ def runs(
             print_json({k: info.get(k) for k in ("run_id", "task", "status", "started", "seconds", "metrics",
                                                  "config", "path")})
         return
-    console = err_console()
-    if not found:
-        console.print(f"no runs in {escape(str(root))} yet; start one with `digits train --task baseline`")
+    if not found:  # nothing on stdout: `digits runs | wc -l` counts 0; the hint is for the person
+        err_console().print(f"no runs in {escape(str(root))} yet; start one with `digits train --task baseline`")
         return
     table = Table(title=f"runs in {escape(str(root))}", title_justify="left")
     table.add_column("run", no_wrap=True)
@@ -47,4 +46,4 @@ def runs(
             f"{info['seconds']:.1f}" if info.get("seconds") is not None else "-",
             f"{shown[0][1]:.2%} {shown[0][0]}" if shown else "-",
         )
-    console.print(table)
+    out_console().print(table)

@@ -5,8 +5,16 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from digits.commands.common import err_console, errors_reported, print_json
-from digits.commands.drawing import INVERT_OPTION, RENDER_OPTION, SCALE_OPTION, Card, default_scale, print_cards
+from digits.commands.common import errors_reported, print_json
+from digits.commands.drawing import (
+    INVERT_OPTION,
+    RENDER_OPTION,
+    SCALE_OPTION,
+    Card,
+    default_scale,
+    print_cards,
+    result_console,
+)
 from digits.commands.run_views import (
     DATA_DIR_OPTION,
     JSON_OPTION,
@@ -17,7 +25,6 @@ from digits.commands.run_views import (
     default_models,
     load_views,
 )
-from digits.commands.terminal import choose_mode
 from digits.core.errors import RunLookupError
 
 MODEL_OPTION = typer.Option(None, "--model", help="Model of the run to show (repeatable, or 'all'); default: "
@@ -77,9 +84,8 @@ def show(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Draw test digits with the true label and each model's prediction and confidence."""
-    console = err_console()
     with errors_reported(json_out):
-        mode = choose_mode(render, console, interactive=False if json_out else None)
+        console, mode = result_console(render, interactive=False if json_out else None)
         views = load_views(run, runs_dir, data_dir, lambda available: chosen_models(model, available))
         check_class(digit, views.data.num_classes)
         chosen = pick(views, indices, digit, random, seed)

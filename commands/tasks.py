@@ -3,7 +3,7 @@
 import typer
 from rich.table import Table
 
-from digits.commands.common import err_console, print_json
+from digits.commands.common import out_console, print_json
 from digits.core.tasks import TASKS
 
 
@@ -18,4 +18,4 @@ def tasks(json_out: bool = typer.Option(False, "--json", help="One JSON object p
         table.add_column(column, overflow="fold")
     for name, task in sorted(TASKS.items()):
         table.add_row(name, task.summary, task.reference)
-    err_console().print(table)
+    out_console().print(table)

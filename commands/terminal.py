@@ -76,6 +76,12 @@ def query_terminal(timeout: float = TIMEOUT) -> str:
     return reply.decode("latin-1")
 
 
+def explicit(requested: str) -> bool:
+    """Whether a render mode was asked for (--render or DIGITS_RENDER) rather than detected: an
+    explicit mode is drawn as asked even into a pipe or a file (`--render sixel > d.six`)."""
+    return (requested or "auto").lower() != "auto" or bool(os.environ.get(ENV, "").strip())
+
+
 def colour_terminal(console) -> bool:
     """Rich's view: a terminal with colours, and NO_COLOR unset."""
     return console.is_terminal and console.color_system is not None and not console.no_color

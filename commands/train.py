@@ -10,7 +10,15 @@ from pathlib import Path
 
 import typer
 
-from digits.commands.common import StopFlag, err_console, errors_reported, print_error, print_json, silence_stdout
+from digits.commands.common import (
+    StopFlag,
+    err_console,
+    errors_reported,
+    out_console,
+    print_error,
+    print_json,
+    silence_stdout,
+)
 from digits.commands.display import RichDisplay
 from digits.core import paths
 from digits.core.config import field_types, flag, is_int_tuple, parse_int_list
@@ -138,7 +146,7 @@ def exit_code(last_event) -> int:
 
 
 def train(ctx: typer.Context, **options) -> None:
-    """Train a task: live progress on a terminal, or NDJSON events on stdout with --json."""
+    """Train a task: live progress on stderr and the result on stdout, or NDJSON events on stdout with --json."""
     front = {k: options.pop(k) for k in FRONT_END_OPTIONS}
     as_json, console = front["json_out"], err_console()
     with errors_reported(as_json):
@@ -171,7 +179,7 @@ def consume(stream, as_json: bool, quiet: bool, console) -> object:
         if isinstance(last, Error):
             print_error(console, last.message)
         return last
-    with RichDisplay(console, quiet=quiet) as display:
+    with RichDisplay(console, out_console(), quiet=quiet) as display:
         for last in stream:
             display.handle(last)
     return last

@@ -58,20 +58,21 @@ def test_train_json_is_ndjson_following_the_schema(tmp_path):
     assert (run_dir / "models" / "model.npz").is_file() and (run_dir / "models" / "model.json").is_file()
 
 
-def test_train_human_output_goes_to_stderr(tmp_path):
+def test_train_result_goes_to_stdout_and_progress_to_stderr(tmp_path):
     result = invoke("train", *QUICK, "--runs-dir", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stdout == ""
-    assert "test_accuracy" in result.stderr
-    assert result.stderr.count("true ") == 3 and result.stderr.count(" pred ") == 3  # compact digits at 80 columns
+    assert "test_accuracy" in result.stdout and "test_accuracy" not in result.stderr
+    assert result.stdout.count("true ") == 3 and result.stdout.count(" pred ") == 3  # compact digits at 80 columns
     assert "train epoch 1/1" in result.stderr  # not a terminal: one line per epoch, no animation
+    assert "epoch" not in result.stdout and "finished in" in result.stderr
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour
 
 
 def test_quiet_prints_only_the_result():
     result = invoke("train", *QUICK, "--quiet", "--no-save")
     assert result.exit_code == 0
-    assert result.stderr.strip().startswith("baseline: test accuracy")
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout.strip().startswith("baseline: test accuracy")
+    assert len(result.stdout.strip().splitlines()) == 1 and result.stderr == ""
 
 
 @pytest.mark.parametrize("args, message", [
@@ -142,7 +143,7 @@ def test_tasks_lists_baseline():
     tasks = {t["name"]: t for t in json_lines(result.stdout)}
     assert {"summary", "reference"} <= set(tasks["baseline"])
     human = invoke("tasks")
-    assert "baseline" in human.stderr
+    assert all(name in human.stdout for name in tasks) and human.stderr == ""
 
 
 def test_data_info_reports_mnist():
@@ -164,12 +165,13 @@ def test_data_dir_option_and_env(tiny_dir, monkeypatch):
 
 
 def test_runs_lists_saved_runs(tmp_path):
-    assert "no runs" in invoke("runs", "--runs-dir", str(tmp_path)).stderr
+    empty = invoke("runs", "--runs-dir", str(tmp_path))
+    assert "no runs" in empty.stderr and empty.stdout == ""
     invoke("train", *QUICK, "--runs-dir", str(tmp_path))
     listed = json_lines(invoke("runs", "--runs-dir", str(tmp_path), "--json").stdout)
     assert len(listed) == 1 and listed[0]["status"] == "finished" and listed[0]["task"] == "baseline"
     human = invoke("runs", "--runs-dir", str(tmp_path))
-    assert listed[0]["run_id"] in human.stderr and "finished" in human.stderr
+    assert listed[0]["run_id"] in human.stdout and "finished" in human.stdout and human.stderr == ""
 
 
 def test_runs_dir_from_digits_home(tmp_path, monkeypatch):
@@ -229,7 +231,7 @@ def test_display_draws_full_size_digits_on_a_wide_terminal(mnist):
     out = io.StringIO()
     console = Console(file=out, width=200, color_system=None)
     config = BaselineConfig.build({"epochs": 1, "train_size": 2000, "hidden": "16"})
-    with RichDisplay(console) as display:
+    with RichDisplay(Console(file=io.StringIO()), console) as display:
         for event in execute("baseline", config, mnist, None):
             display.handle(event)
     text = out.getvalue()
@@ -268,9 +270,9 @@ def test_quiet_and_runs_show_each_tasks_headline(tmp_path):
             "--student-epochs", "1", "--hidden", "16", "--batch-size", "64", "--no-controls"]
     result = invoke("train", *args, "--quiet", "--runs-dir", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stderr.startswith("subliminal: student ") and "teacher " in result.stderr
+    assert result.stdout.startswith("subliminal: student ") and "teacher " in result.stdout
     (run,) = json_lines(invoke("runs", "--runs-dir", str(tmp_path), "--json").stdout)
-    table = invoke("runs", "--runs-dir", str(tmp_path)).stderr
+    table = invoke("runs", "--runs-dir", str(tmp_path)).stdout
     assert f"{run['metrics']['student_test_accuracy']:.2%}" in table and "student" in table
 
 

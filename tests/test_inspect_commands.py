@@ -59,8 +59,8 @@ def test_show_draws_each_digit_with_labels(baseline_run, tiny_dir):
     result = invoke("show", "0", "5", "--runs-dir", str(baseline_run), "--render", "ascii")
     assert result.exit_code == 0, result.stderr
     labels = load_dataset(tiny_dir).test_labels
-    assert f"#0  true {labels[0]}" in result.stderr and f"#5  true {labels[5]}" in result.stderr
-    assert "@" in result.stderr  # the bright bars of the tiny dataset, drawn
+    assert f"#0  true {labels[0]}" in result.stdout and f"#5  true {labels[5]}" in result.stdout
+    assert "@" in result.stdout  # the bright bars of the tiny dataset, drawn
 
 
 def test_show_random_and_class_picks_are_seeded(baseline_run, tiny_dir):
@@ -89,7 +89,7 @@ def test_gallery_draws_a_grid_in_text_modes(pair_run):
         result = invoke("gallery", "--model", "teacher", "--class", "2", "--limit", "3", "--render", mode,
                         "--runs-dir", str(pair_run))
         assert result.exit_code == 0, result.stderr
-        assert "teacher" in result.stderr and result.stderr.count("#") >= 3
+        assert "teacher" in result.stdout and result.stdout.count("#") >= 3
 
 
 def test_eval_json_matches_the_confusion_matrix(pair_run, tiny_dir):
@@ -109,8 +109,8 @@ def test_eval_json_matches_the_confusion_matrix(pair_run, tiny_dir):
 def test_eval_prints_tables(baseline_run):
     result = invoke("eval", "--runs-dir", str(baseline_run))
     assert result.exit_code == 0, result.stderr
-    assert "accuracy per class" in result.stderr and "confusion matrix" in result.stderr
-    assert "top confusions" in result.stderr
+    assert "accuracy per class" in result.stdout and "confusion matrix" in result.stdout
+    assert "top confusions" in result.stdout
 
 
 @pytest.mark.parametrize("args, message", [
