@@ -11,7 +11,7 @@ app = typer.Typer(
     name="digits",
     help="A terminal lab for training small numpy neural networks on handwritten digits.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

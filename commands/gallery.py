@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from digits.commands import completion
 from digits.commands.common import errors_reported, print_json
 from digits.commands.drawing import (
     INVERT_OPTION,
@@ -58,7 +59,8 @@ def caption(run: RunViews, name: str, other: str | None, i: int) -> list[str]:
 def gallery(
     run: str | None = RUN_OPTION,
     model: str | None = typer.Option(None, "--model", help="Model whose verdicts are shown (default: the student, "
-                                                           "or the run's only model)."),
+                                                           "or the run's only model).",
+                                     autocompletion=completion.models),
     misclassified: bool = typer.Option(False, "--misclassified", "-m", help="Only the model's mistakes."),
     digit: int | None = typer.Option(None, "--class", help="Only digits of this true class."),
     sort: str = typer.Option(None, "--sort", help="confidence | loss | index (default: confidence, highest first, "

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import typer
 
+from digits.commands import completion
 from digits.core import paths
 from digits.core.dataset import Dataset, load_dataset
 from digits.core.errors import RunLookupError
 from digits.core.inspection import ModelView, find_run, load_models, probabilities
 
 RUN_OPTION = typer.Option(None, "--run", help="Run id (see `digits runs`) or run directory; default: the "
-                                              "newest run that saved models.")
+                                              "newest run that saved models.", autocompletion=completion.runs)
 RUNS_DIR_OPTION = typer.Option(None, "--runs-dir", help="Runs directory (default $DIGITS_HOME/runs or the user "
                                                         "data dir).")
 DATA_DIR_OPTION = typer.Option(None, "--data-dir", help="Dataset directory (default: the one the run was trained "

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from digits.commands import completion
 from digits.commands.common import errors_reported, print_json
 from digits.commands.drawing import (
     INVERT_OPTION,
@@ -28,7 +29,8 @@ from digits.commands.run_views import (
 from digits.core.errors import RunLookupError
 
 MODEL_OPTION = typer.Option(None, "--model", help="Model of the run to show (repeatable, or 'all'); default: "
-                                                  "teacher and student, or the run's only model.")
+                                                  "teacher and student, or the run's only model.",
+                            autocompletion=completion.models_or_all)
 
 
 def chosen_models(model: list[str] | None, available: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from digits.commands import completion
 from digits.commands.common import (
     StopFlag,
     err_console,
@@ -74,11 +75,14 @@ def cli_parameter(name: str, entry: dict) -> inspect.Parameter:
     tp, meta = entry["type"], entry["meta"]
     kwargs = {"help": help_text(entry), "show_default": False}
     decls = [flag(name)]
+    if name == "preset":
+        kwargs["autocompletion"] = completion.presets
     if meta.get("choices"):
         # Checked by the config, not the parser, so a bad value is one `error:` line (and an
         # `error` event with --json) like every other invalid option.
         annotation = str | None
         kwargs["metavar"] = "[" + "|".join(map(str, meta["choices"])) + "]"
+        kwargs.setdefault("autocompletion", completion.choices(meta["choices"]))
     elif is_int_tuple(tp):
         annotation = str | None
         kwargs["metavar"] = meta.get("metavar") or "SIZES"
@@ -98,7 +102,8 @@ def front_end_parameters() -> list[inspect.Parameter]:
     tasks = tuple(sorted(TASKS))
     return [
         param("task", str, typer.Option("baseline", "--task", "-t", metavar="[" + "|".join(tasks) + "]",
-                                        help="Which experiment to run (see `digits tasks`).")),
+                                        help="Which experiment to run (see `digits tasks`).",
+                                        autocompletion=completion.tasks)),
         param("json_out", bool, typer.Option(False, "--json", help="Print NDJSON events on stdout, nothing else.")),
         param("quiet", bool, typer.Option(False, "--quiet", "-q", help="No progress; print only the result.")),
         param("runs_dir", Path | None, typer.Option(None, "--runs-dir", help="Where runs are saved "

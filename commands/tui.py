@@ -4,6 +4,7 @@ from pathlib import Path
 
 import typer
 
+from digits.commands import completion
 from digits.commands.common import errors_reported
 from digits.commands.drawing import RENDER_OPTION
 from digits.commands.terminal import choose_mode
@@ -13,7 +14,7 @@ from digits.core.dataset import load_dataset
 
 def tui(
     run: str | None = typer.Option(None, "--run", help="Open this run (id from `digits runs`, or its directory) "
-                                                       "instead of the run picker."),
+                                                       "instead of the run picker.", autocompletion=completion.runs),
     runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Runs directory (default $DIGITS_HOME/runs or "
                                                                   "the user data dir)."),
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Dataset directory (default: the bundled MNIST)."),
