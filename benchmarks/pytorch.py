@@ -1,6 +1,6 @@
 """digits against PyTorch CPU: the same MLP training epoch, interleaved A/B/A/B in one process.
 
-    pip install -e ".[bench]"        # torch==2.13.0
+    pip install torch --index-url https://download.pytorch.org/whl/cpu   # PyTorch's CPU build (~200 MB)
     python -m benchmarks.pytorch [--rounds 5] [--sizes 784-1200-1200-10,784-256-256-13] [--no-compile]
 
 Each round trains one epoch of every contender on MNIST's 60,000 training images (ReLU MLP,
@@ -46,6 +46,12 @@ def torch_epochs(torch, sizes, x, y, epochs, compiled, batch_size=128, lr=1e-3):
         yield time.perf_counter() - started
 
 
+def torch_build(torch) -> str:
+    """Which PyTorch build is installed: the CPU build, or a CUDA build (used here on the CPU only)."""
+    cuda = getattr(torch.version, "cuda", None)
+    return f"CUDA {cuda} build (runs on the CPU here)" if cuda else "CPU build"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="epochs per contender, the first a warm-up (default 5)")
@@ -55,11 +61,11 @@ def main():
     try:
         import torch
     except ImportError:
-        print("benchmarks.pytorch: PyTorch is not installed; install it with: pip install -e \".[bench]\" "
-              "(torch==2.13.0, the CPU build). Skipped.")
+        print("benchmarks.pytorch: PyTorch is not installed; for its CPU build: "
+              "pip install torch --index-url https://download.pytorch.org/whl/cpu. Skipped.")
         return
     torch.set_num_threads(threads())
-    print(machine_line() + f" · torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    print(machine_line() + f" · torch {torch.__version__}, {torch_build(torch)} ({torch.get_num_threads()} threads)")
     x, y = mnist_train()
     rows = []
     for spec in args.sizes.split(","):
