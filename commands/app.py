@@ -1,11 +1,13 @@
 """The `digits` command: the root Typer app and its sub-apps, and the console-script entry point."""
 
 
+import sys
+
 import typer
 
 import digits
 from digits.commands import data, evaluate, gallery, runs, show, tasks, train, tui
-from digits.commands.common import DEBUG_ENV, Settings
+from digits.commands.common import DEBUG_ENV, READER_GONE, Settings
 
 app = typer.Typer(
     name="digits",
@@ -42,4 +44,12 @@ def root(
 
 
 def main() -> None:
-    app(prog_name="digits")
+    try:
+        app(prog_name="digits")
+    except SystemExit as done:
+        # Typer (its vendored Click) turns a raw write to a closed pipe (a Sixel image into `| head`)
+        # into a quiet exit 1 and wraps stdout in a PacifyFlushWrapper so nothing more is written;
+        # report it like the Rich consoles do (common.ResultConsole).
+        if done.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            raise SystemExit(READER_GONE) from None
+        raise

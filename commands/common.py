@@ -34,12 +34,24 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+READER_GONE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
+
+
+class ResultConsole(Console):
+    """The stdout console. When the reader goes away (`digits eval | head`), Rich points stdout at
+    /dev/null and exits 1; exit as a shell reports a closed pipe instead, as `train --json` does."""
+
+    def on_broken_pipe(self) -> None:
+        silence_stdout()
+        raise SystemExit(READER_GONE)
+
+
 def out_console(colour: bool = False) -> Console:
     """A command's result: stdout. `colour` forces truecolor even into a pipe or a file, or under
     NO_COLOR (an explicit request, e.g. `--render blocks`, overrides the environment)."""
     if colour:
-        return Console(file=sys.stdout, highlight=False, color_system="truecolor", no_color=False)
-    return Console(file=sys.stdout, highlight=False)
+        return ResultConsole(file=sys.stdout, highlight=False, color_system="truecolor", no_color=False)
+    return ResultConsole(file=sys.stdout, highlight=False)
 
 
 def debug_enabled() -> bool:

@@ -12,6 +12,7 @@ import typer
 
 from digits.commands import completion
 from digits.commands.common import (
+    READER_GONE,
     StopFlag,
     err_console,
     errors_reported,
@@ -180,7 +181,7 @@ def consume(stream, as_json: bool, quiet: bool, console) -> object:
         except BrokenPipeError:
             stream.close()
             silence_stdout()
-            raise typer.Exit(141) from None
+            raise typer.Exit(READER_GONE) from None
         if isinstance(last, Error):
             print_error(console, last.message)
         return last

@@ -69,10 +69,14 @@ def test_tasks_piped_to_wc_has_a_line_per_task(tmp_path):
 
 
 def test_eval_piped_to_head_stops_quietly(runs_dir, tmp_path):
-    result = sh(f'"$DIGITS" eval --run subliminal-tiny --runs-dir {runs_dir} | head -3', tmp_path)
+    result = sh(f'"$DIGITS" eval --run subliminal-tiny --runs-dir {runs_dir} | head -3; '
+                'echo "digits exited ${PIPESTATUS[0]}" >&2', tmp_path)
     lines = result.stdout.splitlines()
     assert len(lines) == 3 and "subliminal-tiny" in lines[0]
-    no_traceback(result)
+    assert result.stderr == "digits exited 141\n"  # the reader went away: 128 + SIGPIPE, no traceback
+    sixel = sh(f'"$DIGITS" gallery --run subliminal-tiny --runs-dir {runs_dir} --render sixel --limit 100 | '
+               'head -c 10 >/dev/null; echo "digits exited ${PIPESTATUS[0]}" >&2', tmp_path)
+    assert sixel.stderr == "digits exited 141\n"
     full = sh(f'"$DIGITS" eval --run subliminal-tiny --runs-dir {runs_dir} | cat', tmp_path)
     assert "accuracy per class" in full.stdout and "confusion matrix" in full.stdout and full.stderr == ""
 
