@@ -35,6 +35,16 @@ from digits.tui.widgets.training_view import TrainingView
 DEFAULT_TASK = "baseline"
 
 
+class MouseButton(Button):
+    """A button for the mouse only, never focused. Start and Cancel are these: from the keyboard a run
+    starts on f5 (or ctrl+s) and stops on escape. Were they focusable, Tab from the task would land on
+    Start, and the next Enter or space, meant for the form, would start a run nobody asked for."""
+
+    can_focus = False
+    # Textual fades only focusable disabled widgets (*:disabled:can-focus); keep that look.
+    DEFAULT_CSS = "MouseButton:disabled { opacity: 0.7; }"
+
+
 class TrainScreen(LabScreen):
     CSS_PATH = "train.tcss"
     BINDINGS = [
@@ -80,8 +90,8 @@ class TrainScreen(LabScreen):
                     yield Select([(name, name) for name in sorted(TASKS)], value=DEFAULT_TASK, allow_blank=False,
                                  compact=True, id="task", tooltip="Which experiment to run (see `digits tasks`).")
                     yield Static(id="task-spacer")
-                    yield Button("Start f5", id="start", variant="primary", compact=True)
-                    yield Button("Cancel esc", id="cancel", variant="error", compact=True, disabled=True)
+                    yield MouseButton("Start f5", id="start", variant="primary", compact=True)
+                    yield MouseButton("Cancel esc", id="cancel", variant="error", compact=True, disabled=True)
                 yield OptionsForm(DEFAULT_TASK)
                 yield Static(id="form-error")
             with TabPane("Progress f3", id="progress"):
@@ -233,6 +243,8 @@ class TrainScreen(LabScreen):
         results = ", ".join(f"{label} {value:.2%}" for label, value in headline(event.task, event.metrics)) or "done"
         self.set_status(f"[b]Finished[/b] {escape(event.run_id)}: {escape(results)}", "finished")
         info = read_run(Path(event.run_dir)) if event.run_dir else None
+        if not self.is_attached:  # the app is closing: nothing to open the run in
+            return
         if info is None:
             self.notify(f"{event.run_id} finished: {results}", title="training finished")
         elif self.app.current_mode == "train":
