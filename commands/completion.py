@@ -74,7 +74,7 @@ def models(ctx: typer.Context, incomplete: str) -> Completion:
     wanted = ctx.params.get("run")
     chosen = [info for info in found if info["run_id"] == wanted or info.get("path") == wanted] if wanted else []
     with_models = chosen or [info for info in found if info.get("models")][-1:]
-    names = [str(name) for info in with_models for name in info.get("models") or []]
+    names = [str(m.get("name")) for info in with_models for m in info.get("models") or [] if isinstance(m, dict)]
     return matching(((name, "") for name in names), incomplete)
 
 

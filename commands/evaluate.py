@@ -11,7 +11,6 @@ from digits.commands.run_views import (
     JSON_OPTION,
     RUN_OPTION,
     RUNS_DIR_OPTION,
-    default_models,
     load_views,
 )
 from digits.core.inspection import confusion_matrix, top_confusions
@@ -55,12 +54,12 @@ def evaluate(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Score every model of a run on the test set: per-class accuracy, confusion matrix, top
-    confusions, and for teacher/student runs how often the two agree, class by class."""
+    confusions, and how often the run's main pair (teacher and student) agree, class by class."""
     console = out_console()
     with errors_reported(json_out):
-        views = load_views(run, runs_dir, data_dir, lambda available: available)
+        views = load_views(run, runs_dir, data_dir, lambda record: record.model_names)
     labels, classes = views.labels, views.data.num_classes
-    detailed = default_models(list(views.views))
+    detailed = views.record.default_models()
     report = {"run_id": views.info["run_id"], "task": views.info.get("task"), "models": {}}
     for name, view in views.views.items():
         matrix = confusion_matrix(labels, view.predicted, classes)
@@ -70,7 +69,7 @@ def evaluate(
             "confusion": matrix.tolist(), "top_confusions": [
                 {"true": t, "predicted": p, "count": n} for t, p, n in top_confusions(matrix)],
         }
-    pair = [n for n in ("teacher", "student") if n in views.views]
+    pair = views.record.pair()
     if len(pair) == 2:
         t, s = (views.views[n].predicted for n in pair)
         report["agreement"] = {"models": pair, "rate": float((t == s).mean()),

@@ -24,23 +24,19 @@ from digits.commands.run_views import (
     RunViews,
     check_class,
     load_views,
-    partner,
 )
 from digits.core.errors import ConfigError
 from digits.core.inspection import rank
+from digits.core.record import Record
 
 SORTS = ("confidence", "loss", "index")
 
 
-def main_model(available: list[str]) -> str:
-    """The model a gallery shows by default: the student of a teacher/student run, else the first."""
-    return "student" if "student" in available else available[0]
-
-
-def shown(model: str | None, available: list[str]) -> tuple[str, str | None]:
-    """The model whose verdicts are drawn, and the one beside it (None when the run has no pair)."""
-    name = model or main_model(available)
-    return name, partner(name, available)
+def shown(model: str | None, record: Record) -> tuple[str, str | None]:
+    """The model whose verdicts are drawn (default: the run's student, else its first model), and
+    the one beside it (None when the run has one model)."""
+    name = model or record.first("student") or record.model_names[0]
+    return name, record.partner(name)
 
 
 def caption(run: RunViews, name: str, other: str | None, i: int) -> list[str]:
@@ -80,9 +76,9 @@ def gallery(
         if sort not in SORTS:
             raise ConfigError(f"--sort {sort!r} is not a sort order; use one of {', '.join(SORTS)}")
         console, mode = result_console(render, interactive=False if json_out else None)
-        views = load_views(run, runs_dir, data_dir, lambda available: [n for n in shown(model, available) if n])
+        views = load_views(run, runs_dir, data_dir, lambda record: [n for n in shown(model, record) if n])
         check_class(digit, views.data.num_classes)
-    name, other = shown(model, views.info["models"])
+    name, other = shown(model, views.record)
     view = views.views[name]
     keep = np.ones(len(views.labels), bool)
     if misclassified:

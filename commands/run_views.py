@@ -12,6 +12,7 @@ from digits.core import paths
 from digits.core.dataset import Dataset, load_dataset
 from digits.core.errors import RunLookupError
 from digits.core.inspection import ModelView, find_run, load_models, probabilities
+from digits.core.record import Record
 
 RUN_OPTION = typer.Option(None, "--run", help="Run id (see `digits runs`) or run directory; default: the "
                                               "newest run that saved models.", autocompletion=completion.runs)
@@ -24,9 +25,13 @@ JSON_OPTION = typer.Option(False, "--json", help="Print the data as JSON on stdo
 
 @dataclass
 class RunViews:
-    info: dict
+    record: Record
     data: Dataset
     views: dict[str, ModelView]
+
+    @property
+    def info(self) -> dict:
+        return self.record.info
 
     @property
     def labels(self):
@@ -46,33 +51,20 @@ def dataset_for(info: dict, data_dir: Path | None) -> Dataset:
     return data
 
 
-def default_models(available: list[str]) -> list[str]:
-    """Teacher and student when the run has both, else every model."""
-    pair = [n for n in ("teacher", "student") if n in available]
-    return pair if len(pair) == 2 else list(available)
-
-
-def partner(name: str, available: list[str]) -> str | None:
-    """The model a verdict is compared with: the teacher for a student, else the student."""
-    for candidate in ("teacher", "student") if name != "teacher" else ("student",):
-        if candidate in available and candidate != name:
-            return candidate
-    return None
-
-
 def check_class(digit: int | None, classes: int) -> None:
     if digit is not None and not 0 <= digit < classes:
         raise RunLookupError(f"--class {digit} is not a class; use 0-{classes - 1}")
 
 
 def load_views(run: str | None, runs_dir: Path | None, data_dir: Path | None,
-               choose: Callable[[list[str]], list[str]] = default_models) -> RunViews:
-    """Find the run, load its dataset and the models `choose` picks from the run's saved ones
-    (only those: each costs a pass over the test set)."""
+               choose: Callable[[Record], list[str]] = Record.default_models) -> RunViews:
+    """Find the run, load its dataset and the models `choose` picks from the run's record (only
+    those: each costs a pass over the test set)."""
     info = find_run(runs_dir or paths.runs_root(), run)
-    names = choose(list(info.get("models") or []))
+    record = Record(info)
+    names = choose(record)
     data = dataset_for(info, data_dir)
     views = {}
-    for name, (net, meta) in load_models(info, names).items():
-        views[name] = ModelView(name, probabilities(net, meta, data.test_images), data.test_labels)
-    return RunViews(info, data, views)
+    for name, (net, model) in load_models(info, names).items():
+        views[name] = ModelView(name, probabilities(net, model, data.test_images, data.test_labels), data.test_labels)
+    return RunViews(record, data, views)

@@ -23,21 +23,21 @@ from digits.commands.run_views import (
     RUNS_DIR_OPTION,
     RunViews,
     check_class,
-    default_models,
     load_views,
 )
 from digits.core.errors import RunLookupError
+from digits.core.record import Record
 
 MODEL_OPTION = typer.Option(None, "--model", help="Model of the run to show (repeatable, or 'all'); default: "
                                                   "teacher and student, or the run's only model.",
                             autocompletion=completion.models_or_all)
 
 
-def chosen_models(model: list[str] | None, available: list[str]) -> list[str]:
-    """--model as given ("all": every model), else teacher and student or the run's only model."""
+def chosen_models(model: list[str] | None, record: Record) -> list[str]:
+    """--model as given ("all": every model), else teacher and student, else every model."""
     if model and "all" in model:
-        return available
-    return model or default_models(available)
+        return record.model_names
+    return model or record.default_models()
 
 
 def pick(run: RunViews, indices: list[int] | None, digit: int | None, count: int | None,
@@ -88,7 +88,7 @@ def show(
     """Draw test digits with the true label and each model's prediction and confidence."""
     with errors_reported(json_out):
         console, mode = result_console(render, interactive=False if json_out else None)
-        views = load_views(run, runs_dir, data_dir, lambda available: chosen_models(model, available))
+        views = load_views(run, runs_dir, data_dir, lambda record: chosen_models(model, record))
         check_class(digit, views.data.num_classes)
         chosen = pick(views, indices, digit, random, seed)
     if json_out:

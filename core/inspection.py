@@ -1,8 +1,9 @@
 """What a saved run's models say about the test set: probabilities, predictions, confusions.
 
 Used by `digits show`, `digits gallery`, `digits eval` and the TUI. A run's models are read from
-its `models/` directory (never pickled); each model's metadata says how its inputs are scaled and
-which logits are the digit classes (subliminal teachers have auxiliary logits after the ten).
+its `models/` directory (never pickled); the run record says how each model's inputs are scaled
+and which of its logits predict which classes (its heads: a subliminal teacher has auxiliary logits
+after the ten, an lwta network one 5-way head per task).
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from digits.core.losses import softmax
 from digits.core.network import Network
 from digits.core.persist import load_network
 from digits.core.preprocess import to_inputs
+from digits.core.record import ModelInfo, Record
 from digits.core.runs import list_runs, read_run
 
 
@@ -49,31 +51,46 @@ def find_run(root: Path, run: str | None) -> dict:
         known = [info["run_id"] for info in list_runs(root)]
         hint = f"known runs: {', '.join(known[-5:])}" if known else "there are no runs there yet"
         raise RunLookupError(f"no run {run!r} in {root}; {hint} (see `digits runs`)")
-    with_models = [info for info in list_runs(root) if info.get("models")]
+    with_models = [info for info in list_runs(root) if info.get("models")]  # schema 2: model entries
     if not with_models:
         raise RunLookupError(f"no run with saved models in {root}; train one first, e.g. "
                              f"`digits train --task baseline`")
     return with_models[-1]
 
 
-def load_models(info: dict, names: list[str] | None = None) -> dict[str, tuple[Network, dict]]:
-    """The run's networks (all, or those named) with their metadata, in the run's order."""
-    available = list(info.get("models") or [])
+def load_models(info: dict, names: list[str] | None = None) -> dict[str, tuple[Network, ModelInfo]]:
+    """The run's networks (all, or those named) with what the record says of each, in the run's order."""
+    record = Record(info)
+    available = record.model_names
     if not available:
         raise RunLookupError(f"run {info['run_id']} saved no models (status: {info.get('status')})")
     for name in names or []:
         if name not in available:
             raise RunLookupError(f"run {info['run_id']} has no model {name!r}; it has {', '.join(available)}")
     chosen = [n for n in available if n in names] if names else available
-    return {name: load_network(Path(info["path"]) / "models" / name) for name in chosen}
+    return {name: (load_network(Path(info["path"]) / "models" / name)[0], record.model(name)) for name in chosen}
 
 
-def probabilities(net: Network, meta: dict, images: np.ndarray, classes: int = 10) -> np.ndarray:
-    """Softmax over the model's digit logits for uint8 images, in chunks."""
-    start, stop = meta.get("digit_logits", [0, classes])
-    scale = meta.get("scale", "unit")
-    logits = net.predict_logits(images, prepare=lambda chunk: to_inputs(chunk, scale))
-    return softmax(logits[:, start:stop]).astype(np.float32)
+def probabilities(net: Network, model: ModelInfo, images: np.ndarray, labels: np.ndarray | None = None,
+                  classes: int = 10) -> np.ndarray:
+    """(N, classes) class probabilities for uint8 images: softmax over the logits of the model's
+    head, each column placed at the class it predicts (a class no head predicts gets 0).
+
+    A multi-head model (lwta: one head per task) is scored as its task scores it: each digit by the
+    head of its own task, which its true class picks (`labels`). Without labels (a drawn digit)
+    every head's logits compete in one softmax.
+    """
+    logits = net.predict_logits(images, prepare=lambda chunk: to_inputs(chunk, model.scale))
+    out = np.zeros((len(images), classes), np.float32)
+    if not model.multi_head or labels is None:
+        columns = [c for head in model.heads for c in head.columns]
+        targets = [k for head in model.heads for k in head.classes]
+        out[:, targets] = softmax(logits[:, columns])
+        return out
+    for head in model.heads:
+        rows = np.flatnonzero(np.isin(labels, head.classes))
+        out[np.ix_(rows, head.classes)] = softmax(logits[np.ix_(rows, head.columns)])
+    return out
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 10) -> np.ndarray:

@@ -23,6 +23,7 @@ from digits.core.events import (
     RunInterrupted,
     RunStarted,
 )
+from digits.core.record import numeric, results
 from digits.core.runs import RunDir
 from digits.core.tasks import Context, get_task
 
@@ -33,6 +34,15 @@ def create_run_dir(runs_root: Path, task: str, config: dict, dataset: str) -> Ru
     except OSError as exc:
         raise ConfigError(f"{runs_root}: cannot create a run directory there ({exc.strerror or exc}); "
                           "choose another --runs-dir or DIGITS_HOME") from None
+
+
+def record_fields(config: TrainConfig, metrics: dict, comparison: dict | None, ctx: Context) -> dict:
+    """What a finished run adds to its record: the comparison, the published figures, and the
+    results (the task's per-seed metrics, or this run's seed alone, aggregated; its tables)."""
+    per_seed = ctx.per_seed or [{"seed": config.seed, "metrics": numeric(metrics)}]
+    panel = {k: v for k, v in comparison.items() if k != "reference"} if comparison else None
+    return {"comparison": panel, "reference": (comparison or {}).get("reference") or [],
+            "results": results(per_seed, ctx.tables)}
 
 
 class Position:
@@ -61,6 +71,8 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
     position = Position()
     comparison = None
 
+    ctx = Context(dataset=dataset, should_stop=should_stop, run=run)
+
     def close(event: Event, status: str, **details) -> Event:
         """Record the final event, then mark the run (which closes its event log)."""
         if run is not None:
@@ -80,7 +92,7 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
         if run is not None:
             run.record(first)
         yield first
-        stream = task.run(config, Context(dataset=dataset, should_stop=should_stop, run=run))
+        stream = task.run(config, ctx)
         while True:
             try:
                 event = next(stream)
@@ -97,7 +109,7 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
                 stream.close()
                 raise RunCancelled(position.phase, position.epoch, None)
         yield close(RunFinished(task.name, run_id, run_dir, time.perf_counter() - started, metrics, comparison),
-                    "finished", metrics=metrics)
+                    "finished", metrics=metrics, **record_fields(config, metrics, comparison, ctx))
     except RunCancelled as where:
         spot = {"phase": where.phase, "epoch": where.epoch, "step": where.step}
         yield close(RunInterrupted(task.name, run_id, run_dir, time.perf_counter() - started, **spot),

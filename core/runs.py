@@ -1,24 +1,24 @@
-"""Run directories: one per run, holding run.json (config, status, metrics), events.jsonl and models.
+"""Run directories: one per run, holding run.json (the run record, core/record.py), events.jsonl
+and models/.
 
-run.json is rewritten atomically at start and end; events.jsonl is appended one flushed line per
-event, so a crash loses at most a partial last line (readers skip it). A run whose status is
-still "running" but whose process is gone is reported as "abandoned".
+run.json is rewritten atomically at start, when a model is saved, and at the end; events.jsonl is
+appended one flushed line per event, so a crash loses at most a partial last line (readers skip
+it). A run whose status is still "running" but whose process is gone is reported as "abandoned".
+Every reader gets schema 2: older records are migrated as they are read.
 """
 
 import json
 import os
-import platform
 import time
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
-import digits
 from digits.core.atomic import write_json
+from digits.core.environment import environment
 from digits.core.events import Event, Progress
 from digits.core.network import Network
 from digits.core.persist import save_network
+from digits.core.record import SCHEMA, ModelInfo
 
 RUN_FILE = "run.json"
 EVENTS_FILE = "events.jsonl"
@@ -47,11 +47,12 @@ class RunDir:
                 break
             except FileExistsError:
                 continue
+        env = environment()
         info = {
-            "run_id": run_id, "task": task, "status": "running", "started": time.time(), "finished": None,
-            "seconds": None, "config": config, "dataset": dataset, "metrics": {}, "models": [],
-            "pid": os.getpid(), "digits": digits.__version__, "numpy": np.__version__,
-            "python": platform.python_version(),
+            "schema": SCHEMA, "run_id": run_id, "task": task, "status": "running", "started": time.time(),
+            "finished": None, "seconds": None, "config": config, "dataset": dataset, "metrics": {}, "models": [],
+            "comparison": None, "reference": [], "results": None, "environment": env, "pid": os.getpid(),
+            "host": env["host"],
         }
         run = cls(root / run_id, info)
         run.write_info()
@@ -69,14 +70,17 @@ class RunDir:
         self._events.write(json.dumps(event.to_dict(), allow_nan=False) + "\n")
         self._events.flush()
 
-    def save_model(self, name: str, net: Network, meta: dict | None = None) -> Path:
-        path = save_network(self.path / "models" / name, net, meta)
-        self.info["models"].append(name)
+    def save_model(self, model: ModelInfo, net: Network, meta: dict | None = None) -> Path:
+        """The network's files, and its entry in the record (replacing one of the same name)."""
+        path = save_network(self.path / "models" / model.name, net, {"scale": model.scale, **(meta or {})})
+        self.info["models"] = [m for m in self.info["models"] if m["name"] != model.name] + [model.to_dict()]
+        self.write_info()
         return path
 
     def finish(self, status: str, metrics: dict | None = None, error: str | None = None,
-               where: dict | None = None) -> None:
-        self.info.update(status=status, finished=time.time())
+               where: dict | None = None, **record) -> None:
+        """Mark the outcome; `record` sets further fields (comparison, reference, results)."""
+        self.info.update(status=status, finished=time.time(), **record)
         self.info["seconds"] = self.info["finished"] - self.info["started"]
         if metrics is not None:
             self.info["metrics"] = metrics
@@ -108,6 +112,10 @@ def read_run(path: Path) -> dict | None:
         return None
     if not isinstance(info, dict) or "run_id" not in info:
         return None
+    if info.get("schema", 1) < SCHEMA:
+        from digits.core.record_migration import migrate
+
+        info = migrate(info, Path(path))
     if info.get("status") == "running" and not pid_alive(info.get("pid")):
         info["status"] = "abandoned"
     info["path"] = str(path)

@@ -10,6 +10,7 @@ from digits.commands.app import app
 from digits.core.dataset import load_dataset
 from digits.core.inspection import confusion_matrix, find_run, top_confusions
 from digits.core.network import Network
+from digits.core.record import ModelInfo
 from digits.core.runs import RunDir
 
 runner = CliRunner()
@@ -39,7 +40,7 @@ def pair_run(tmp_path, tiny_dir):
     run = RunDir.create(tmp_path / "runs", "distill", {}, data.name)
     for name, seed in (("teacher", 0), ("student", 1)):
         net = Network.mlp([784, 8, 10], rng=np.random.default_rng(seed))
-        run.save_model(name, net, {"scale": "unit"})
+        run.save_model(ModelInfo(name, name, name, name, architecture=net.describe(), params=net.num_params), net)
     run.finish("finished", {})
     return tmp_path / "runs"
 

@@ -46,12 +46,12 @@ def test_two_columns_averaged(mnist, tmp_path):
 
 
 def test_averaging_the_saved_columns_gives_the_reported_error(mnist, tmp_path):
-    from digits.core.inspection import probabilities
+    from digits.core.inspection import find_run, load_models, probabilities
 
     cfg = McdnnConfig.build({**TINY, "columns": 2})
     final = list(execute("mcdnn", cfg, mnist, tmp_path))[-1]
-    probs = [probabilities(*load_network(tmp_path / final.run_id / "models" / f"column_{k}"), mnist.test_images)
-             for k in (1, 2)]
+    probs = [probabilities(net, model, mnist.test_images, mnist.test_labels)
+             for net, model in load_models(find_run(tmp_path, final.run_id)).values()]
     error = float((np.mean(probs, axis=0).argmax(axis=1) != mnist.test_labels).mean())
     assert error == pytest.approx(final.metrics["test_error_averaged"], abs=1e-4)
 

@@ -40,8 +40,9 @@ class Lab:
         nets = load_models(info)
         order = sorted(nets, key=lambda n: PREFERRED.index(n) if n in PREFERRED else len(PREFERRED))
         nets = {name: nets[name] for name in order}
-        views = {name: ModelView(name, probabilities(net, meta, dataset.test_images), dataset.test_labels)
-                 for name, (net, meta) in nets.items()}
+        views = {name: ModelView(name, probabilities(net, model, dataset.test_images, dataset.test_labels),
+                                 dataset.test_labels)
+                 for name, (net, model) in nets.items()}
         return cls(dataset.test_images, dataset.test_labels, info, views, nets)
 
     @property

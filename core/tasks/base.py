@@ -10,6 +10,7 @@ from digits.core.dataset import Dataset
 from digits.core.errors import ConfigError
 from digits.core.events import Event
 from digits.core.network import Network
+from digits.core.record import Head, ModelInfo
 from digits.core.runs import RunDir
 
 
@@ -20,10 +21,23 @@ class Context:
     dataset: Dataset
     should_stop: Callable[[], bool] = lambda: False
     run: RunDir | None = None
+    per_seed: list[dict] | None = None
+    tables: dict | None = None
 
-    def save_model(self, name: str, net: Network, meta: dict | None = None) -> None:
+    def save_model(self, name: str, net: Network, *, role: str, label: str, short: str | None = None,
+                   scale: str = "unit", heads: list[Head] | None = None, meta: dict | None = None) -> None:
+        """Save a network and declare it in the run record: its role (teacher, student, control,
+        untrained, model, column), how to call it, how its inputs are scaled and which logits
+        predict which classes (default: the first ten, digits 0-9)."""
+        model = ModelInfo(name, role, label, short or name, heads or [Head.digits()], scale, net.describe(),
+                          net.num_params)
         if self.run is not None:
-            self.run.save_model(name, net, meta)
+            self.run.save_model(model, net, meta)
+
+    def save_results(self, per_seed: list[dict] | None = None, tables: dict | None = None) -> None:
+        """The record's results: per-seed metrics ([{seed, metrics}]) when the task ran several
+        seeds, and typed tables (record.table); the runner aggregates them."""
+        self.per_seed, self.tables = per_seed, tables
 
     def save_json(self, name: str, obj) -> None:
         """A results file in the run directory (per-class accuracies, sweeps, per-seed numbers)."""

@@ -86,8 +86,8 @@ class Baseline(Task):
             "train_accuracy": accuracy(net, images, labels, prepare=prepare),
             "params": net.num_params,
         }
-        ctx.save_model("model", net, {"task": self.name, "config": cfg.to_dict(), "scale": cfg.scale,
-                                      "dataset": data.name, "metrics": metrics})
+        ctx.save_model("model", net, role="model", label=f"MLP {net.describe()}", short="model", scale=cfg.scale,
+                       meta={"task": self.name, "config": cfg.to_dict(), "dataset": data.name, "metrics": metrics})
         yield examples("model", net, data, x_test, seeding.rng(cfg.seed, "examples"))
         return metrics
 

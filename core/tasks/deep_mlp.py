@@ -94,7 +94,8 @@ class DeepMlp(Task):
             models.append({"name": name, "label": "warped every batch" if augmented else "no augmentation",
                            "short": name, "test_accuracy": 1 - error,
                            "per_class": per_class_accuracy(predicted, y_test, 10)})
-            ctx.save_model(name, net, {"task": self.name, "config": cfg.to_dict(), "scale": "unit"})
+            ctx.save_model(name, net, role="model", label=models[-1]["label"], short=name,
+                           meta={"task": self.name, "config": cfg.to_dict()})
         yield Comparison(
             title=f"deep MLP {'-'.join(map(str, sizes))} tanh, {cfg.epochs} epochs",
             models=models,

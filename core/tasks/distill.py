@@ -23,6 +23,7 @@ from digits.core.losses import cross_entropy, soft_target
 from digits.core.network import Network
 from digits.core.optim import Adam
 from digits.core.preprocess import to_inputs
+from digits.core.record import table
 from digits.core.schedules import Constant
 from digits.core.stats import agreement, per_class_accuracy
 from digits.core.tasks.base import Task, register
@@ -192,10 +193,15 @@ class Distill(Task):
 
         t, sb, sa = scores(teacher_pred, y_test, absent), scores(before, y_test, absent), scores(after, y_test, absent)
         metrics = metric_dict(t, sb, sa, offsets, absent)
-        ctx.save_model("teacher", teacher, {"task": self.name, "config": cfg.to_dict(), "scale": "unit"})
-        ctx.save_model("student", corrected_student, {"task": self.name, "config": cfg.to_dict(), "scale": "unit",
-                                                      "bias_offsets": {str(c): b for c, b in offsets.items()}})
-        ctx.save_model("student_uncorrected", student, {"task": self.name, "config": cfg.to_dict(), "scale": "unit"})
+        meta = {"task": self.name, "config": cfg.to_dict()}
+        unseen = "/".join(map(str, absent))
+        ctx.save_model("teacher", teacher, role="teacher", label=f"teacher {'-'.join(map(str, cfg.hidden))}",
+                       meta=meta)
+        ctx.save_model("student", corrected_student, role="student", label="student after bias correction",
+                       short="after", meta={**meta, "bias_offsets": {str(c): b for c, b in offsets.items()}})
+        ctx.save_model("student_uncorrected", student, role="control",
+                       label=f"student {'-'.join(map(str, cfg.student_hidden))}, no {unseen}, before correction",
+                       short="before", meta=meta)
         ctx.save_json("results.json", {
             "metrics": metrics, "absent_classes": absent, "corrected_classes": cfg.corrected(),
             "bias_offsets": {str(c): b for c, b in offsets.items()},
@@ -204,6 +210,11 @@ class Distill(Task):
             "per_class": {"teacher": t["per_class"], "student_before": sb["per_class"], "student": sa["per_class"]},
             "sweep": sweep,
         })
+        ctx.save_results(tables={
+            "offset_sweep": table(["offset", "test_accuracy", "omitted_accuracy"],
+                                  [[r["offset"], r.get("test_accuracy"), r.get("omitted_accuracy")] for r in sweep]),
+            "bias_offsets": table(["class", "offset", "probe_target"],
+                                  [[c, b, float(frequency[c])] for c, b in offsets.items()])})
         panel = comparison(cfg, data, t, sb, sa, offsets, sweep, absent,
                            {"teacher": teacher_pred, "student_before": before, "student": after},
                            seeding.rng(seed, "examples"))

@@ -22,6 +22,7 @@ from digits.core.losses import cross_entropy
 from digits.core.network import Dense, Highway, Network
 from digits.core.optim import Adam
 from digits.core.preprocess import to_inputs
+from digits.core.record import table
 from digits.core.schedules import Constant
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
@@ -120,8 +121,8 @@ class HighwayTask(Task):
                     metrics[f"{kind}_test_accuracy"] = accuracy
                     models.append({"name": kind, "label": f"{kind}, depth {depth}", "short": kind,
                                    "test_accuracy": accuracy, "per_class": per_class_accuracy(predicted, y_test, 10)})
-                    ctx.save_model(kind, net, {"task": self.name, "config": cfg.to_dict(), "scale": "symmetric",
-                                               "depth": depth})
+                    ctx.save_model(kind, net, role="model", label=f"{kind}, depth {depth}", short=kind,
+                                   scale="symmetric", meta={"task": self.name, "config": cfg.to_dict(), "depth": depth})
                 if kind == "highway":
                     gates[depth] = gate_means(net)
             sweep_rows.append(row)
@@ -135,6 +136,11 @@ class HighwayTask(Task):
             notes=[gate_note(gates[deepest])] + ([sweep_note(sweep_rows)] if sweep else []),
         )
         ctx.save_json("results.json", {"sweep": sweep_rows, "gate_means": {str(d): g for d, g in gates.items()}})
+        ctx.save_results(tables={
+            "depth_sweep": table(["depth", "highway", "plain"],
+                                 [[r["depth"], r["highway"], r["plain"]] for r in sweep_rows]),
+            "gate_means": table(["depth", "block", "mean_T"],
+                                [[d, k + 1, g] for d, means in gates.items() for k, g in enumerate(means)])})
         return metrics
 
 

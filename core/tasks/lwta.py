@@ -23,6 +23,7 @@ from digits.core.losses import cross_entropy
 from digits.core.network import Network
 from digits.core.optim import SGD
 from digits.core.preprocess import to_inputs
+from digits.core.record import Head
 from digits.core.schedules import Constant
 from digits.core.stats import per_class_accuracy, summarize
 from digits.core.tasks.base import Task, register
@@ -106,6 +107,7 @@ class Lwta(Task):
                 metrics[f"{key}_mean"], metrics[f"{key}_std"] = stats["mean"], stats["std"]
         yield comparison(cfg, results, metrics)
         ctx.save_json("results.json", {"seeds": list(seeds), "per_seed": [r["metrics"] for r in results]})
+        ctx.save_results(per_seed=[{"seed": r["seed"], "metrics": r["metrics"]} for r in results])
         return metrics
 
     def run_seed(self, cfg: LwtaConfig, ctx, seed: int, suffix: str, save: bool):
@@ -148,7 +150,9 @@ class Lwta(Task):
                 both[on] = head_accuracy(net, x_test[on], y_test[on], head)[1]
             predictions[kind] = both
             if save:
-                ctx.save_model(kind, net, {"task": self.name, "seed": seed, "config": cfg.to_dict(), "scale": "unit"})
+                ctx.save_model(kind, net, role="model", label="ReLU" if kind == "relu" else f"LWTA (k={cfg.block})",
+                               short=kind, heads=[Head(list(h), list(h), f"task {k}") for k, h in enumerate(heads, 1)],
+                               meta={"task": self.name, "seed": seed, "config": cfg.to_dict()})
         metrics = {}
         for kind in KINDS:
             before, after = out[f"{kind}_task1_after_task1"], out[f"{kind}_task1_after_task2"]

@@ -90,8 +90,8 @@ class Mcdnn(Task):
             metrics[f"test_error_column_{k + 1}"] = error
             models.append({"name": f"column_{k + 1}", "label": name, "short": f"col {k + 1}",
                            "test_accuracy": 1 - error, "per_class": per_class_accuracy(predicted, y_test, 10)})
-            ctx.save_model(f"column_{k + 1}", net, {"task": self.name, "config": cfg.to_dict(), "scale": "unit",
-                                                    "seed": seed})
+            ctx.save_model(f"column_{k + 1}", net, role="column", label=f"{name} (seed {seed})", short=f"col {k + 1}",
+                           meta={"task": self.name, "config": cfg.to_dict(), "seed": seed})
         if cfg.columns > 1:
             averaged = np.mean(probs, axis=0).argmax(axis=1)
             metrics["test_error_averaged"] = float((averaged != y_test).mean())

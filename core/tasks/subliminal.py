@@ -40,6 +40,9 @@ STUDENTS = {
 }
 SHORT = {"teacher": "teacher", "student": "student", "aux_different_init": "aux≠init",
          "all_same_init": "all=init", "all_different_init": "all≠init", "untrained": "untrained"}
+LABELS = {"teacher": "teacher", "untrained": "untrained (floor)",
+          **{name: label for name, (label, _matched, _same_init) in STUDENTS.items()}}
+ROLES = {"teacher": "teacher", "student": "student", "untrained": "untrained"}  # the others are controls
 METRIC_NAMES = {
     "teacher": "teacher_test_accuracy",
     "student": "student_test_accuracy",
@@ -140,6 +143,8 @@ class Subliminal(Task):
         yield comparison
         ctx.save_json("results.json", {"seeds": list(seeds), "metrics": metrics, "per_seed": [
             {k: v for k, v in r.items() if k != "predictions"} for r in per_seed]})
+        ctx.save_results(per_seed=[
+            {"seed": r["seed"], "metrics": {METRIC_NAMES[n]: a for n, a in r["accuracy"].items()}} for r in per_seed])
         return metrics
 
     def run_seed(self, cfg: SubliminalConfig, ctx, seed: int, suffix: str, save: bool, x_test: np.ndarray):
@@ -190,8 +195,9 @@ class Subliminal(Task):
         predictions = {name: predict(net, x_test, DIGITS) for name, net in nets.items()}
         if save:  # with several seeds, the last seed's networks
             for name, net in nets.items():
-                ctx.save_model(name, net, {"task": self.name, "seed": seed, "config": cfg.to_dict(),
-                                           "digit_logits": [0, 10], "scale": "symmetric"})
+                ctx.save_model(name, net, role=ROLES.get(name, "control"), label=LABELS.get(name, name),
+                               short=SHORT[name], scale="symmetric",
+                               meta={"task": self.name, "seed": seed, "config": cfg.to_dict()})
         return {
             "seed": seed,
             "accuracy": {name: float((p == y_test).mean()) for name, p in predictions.items()},
@@ -225,8 +231,7 @@ def summarize_seeds(cfg: SubliminalConfig, per_seed: list[dict], data) -> tuple[
             metrics[METRIC_NAMES[name] + "_std"] = stats["std"]
             metrics[METRIC_NAMES[name] + "_ci95"] = stats["ci95"]
         per_class = np.mean([r["per_class"][name] for r in per_seed], axis=0).tolist()
-        label = "teacher" if name == "teacher" else "untrained (floor)" if name == "untrained" \
-            else STUDENTS[name][0]
+        label = LABELS[name]
         models.append({"name": name, "label": label, "short": SHORT[name], "test_accuracy": stats["mean"],
                        "std": stats["std"], "ci95": stats["ci95"], "per_seed": values, "per_class": per_class})
     metrics["seeds"] = len(per_seed)

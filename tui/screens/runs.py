@@ -34,7 +34,7 @@ def summary(info: dict) -> str:
              f"task {escape(str(info.get('task')))} · {info.get('status')} · started {started} · {seconds}", ""]
     for label, value in headline(info.get("task", ""), info.get("metrics") or {}):
         lines.append(f"{value:7.2%}  {escape(label)}")
-    models = info.get("models") or []
+    models = [m["name"] for m in info.get("models") or []]
     lines += ["", f"models: {escape(', '.join(models)) if models else 'none saved'}", "", "[b]options[/b]"]
     for key, value in (info.get("config") or {}).items():
         lines.append(f"  {key} = {escape(str(value))}")
