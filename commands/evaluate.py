@@ -57,10 +57,11 @@ def evaluate(
     confusions, and how often the run's main pair (teacher and student) agree, class by class."""
     console = out_console()
     with errors_reported(json_out):
-        views = load_views(run, runs_dir, data_dir, lambda record: record.model_names)
+        views = load_views(run, runs_dir, data_dir, lambda record: record.model_names, run_subset=True)
     labels, classes = views.labels, views.data.num_classes
     detailed = views.record.default_models()
-    report = {"run_id": views.info["run_id"], "task": views.info.get("task"), "models": {}}
+    report = {"run_id": views.info["run_id"], "task": views.info.get("task"), "test_digits": len(labels),
+              "models": {}}
     for name, view in views.views.items():
         matrix = confusion_matrix(labels, view.predicted, classes)
         report["models"][name] = {
@@ -69,6 +70,10 @@ def evaluate(
             "confusion": matrix.tolist(), "top_confusions": [
                 {"true": t, "predicted": p, "count": n} for t, p, n in top_confusions(matrix)],
         }
+        model = views.record.model(name)
+        if model.multi_head:  # each head on the digits of its own classes, as the task scores it
+            report["models"][name]["heads"] = {
+                head.name: float(view.correct[np.isin(labels, head.classes)].mean()) for head in model.heads}
     pair = views.record.pair()
     if len(pair) == 2:
         t, s = (views.views[n].predicted for n in pair)
@@ -77,8 +82,9 @@ def evaluate(
     if json_out:
         print_json(report)
         return
-    console.print(f"run [bold]{views.info['run_id']}[/] ({views.info.get('task')}) · {len(labels):,} test digits",
-                  highlight=False)
+    scope = "" if views.whole_test_set else " (the subset the run was scored on)"
+    console.print(f"run [bold]{views.info['run_id']}[/] ({views.info.get('task')}) · {len(labels):,} test digits"
+                  f"{scope}", highlight=False)
     table = Table(title="accuracy per class", title_justify="left")
     table.add_column("class", justify="right")
     table.add_column("digits", justify="right")
@@ -89,6 +95,10 @@ def evaluate(
         table.add_row(str(c), f"{counts[c]:,}", *(f"{report['models'][n]['per_class'][c]:.2%}" for n in views.views))
     table.add_row("all", f"{len(labels):,}", *(f"[bold]{report['models'][n]['accuracy']:.2%}[/]" for n in views.views),
                   end_section=True)
+    heads = sorted({h for n in views.views for h in report["models"][n].get("heads", {})})
+    for head in heads:  # multi-head models: each head on its own classes
+        table.add_row(head, "", *(f"{report['models'][n]['heads'][head]:.2%}" if head in report["models"][n].get(
+            "heads", {}) else "-" for n in views.views))
     console.print(table)
     for name in detailed:
         model = report["models"][name]

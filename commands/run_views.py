@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import typer
 
 from digits.commands import completion
@@ -25,9 +26,13 @@ JSON_OPTION = typer.Option(False, "--json", help="Print the data as JSON on stdo
 
 @dataclass
 class RunViews:
+    """The run's record, its dataset, and its models' verdicts on the test digits at `indices`
+    (every test digit, or the subset the run measured its metrics on)."""
+
     record: Record
     data: Dataset
     views: dict[str, ModelView]
+    indices: np.ndarray
 
     @property
     def info(self) -> dict:
@@ -35,7 +40,11 @@ class RunViews:
 
     @property
     def labels(self):
-        return self.data.test_labels
+        return self.data.test_labels[self.indices]
+
+    @property
+    def whole_test_set(self) -> bool:
+        return len(self.indices) == len(self.data.test_labels)
 
 
 
@@ -57,14 +66,21 @@ def check_class(digit: int | None, classes: int) -> None:
 
 
 def load_views(run: str | None, runs_dir: Path | None, data_dir: Path | None,
-               choose: Callable[[Record], list[str]] = Record.default_models) -> RunViews:
+               choose: Callable[[Record], list[str]] = Record.default_models, run_subset: bool = False) -> RunViews:
     """Find the run, load its dataset and the models `choose` picks from the run's record (only
-    those: each costs a pass over the test set)."""
+    those: each costs a pass over the test set). With `run_subset`, only the test digits the run
+    measured its metrics on (the record's test_subset), so the scores are the run's."""
     info = find_run(runs_dir or paths.runs_root(), run)
     record = Record(info)
     names = choose(record)
     data = dataset_for(info, data_dir)
+    subset = record.get("test_subset") if run_subset else None
+    indices = np.asarray(subset, dtype=np.intp) if subset is not None else np.arange(len(data.test_labels))
+    if len(indices) and (indices.min() < 0 or indices.max() >= len(data.test_labels)):
+        raise RunLookupError(f"run {info['run_id']} was measured on test digits outside this test set; "
+                             "pass --data-dir with its dataset")
+    images, labels = data.test_images[indices], data.test_labels[indices]
     views = {}
     for name, (net, model) in load_models(info, names).items():
-        views[name] = ModelView(name, probabilities(net, model, data.test_images, data.test_labels), data.test_labels)
-    return RunViews(record, data, views)
+        views[name] = ModelView(name, probabilities(net, model, images, labels), labels)
+    return RunViews(record, data, views, indices)

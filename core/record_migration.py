@@ -110,6 +110,7 @@ def migrate(info: dict, path: Path) -> dict:
         "comparison": comparison,
         "reference": reference,
         "results": migrate_results(info, path) if finished else None,
+        "test_subset": None,  # schema 1 did not record it (only highway scored a subset)
         "environment": {"digits": info.get("digits"), "numpy": info.get("numpy"), "python": info.get("python"),
                         "numba": None, "platform": None, "host": None, "cpu": None, "simd": None, "cpus": None,
                         "blas": {}, "kernels": None, "openblas_coretype": None},

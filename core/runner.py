@@ -42,7 +42,7 @@ def record_fields(config: TrainConfig, metrics: dict, comparison: dict | None, c
     per_seed = ctx.per_seed or [{"seed": config.seed, "metrics": numeric(metrics)}]
     panel = {k: v for k, v in comparison.items() if k != "reference"} if comparison else None
     return {"comparison": panel, "reference": (comparison or {}).get("reference") or [],
-            "results": results(per_seed, ctx.tables)}
+            "results": results(per_seed, ctx.tables), "test_subset": ctx.test_subset}
 
 
 class Position:

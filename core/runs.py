@@ -51,7 +51,8 @@ class RunDir:
         info = {
             "schema": SCHEMA, "run_id": run_id, "task": task, "status": "running", "started": time.time(),
             "finished": None, "seconds": None, "config": config, "dataset": dataset, "metrics": {}, "models": [],
-            "comparison": None, "reference": [], "results": None, "environment": env, "pid": os.getpid(),
+            "comparison": None, "reference": [], "results": None, "test_subset": None, "environment": env,
+            "pid": os.getpid(),
             "host": env["host"],
         }
         run = cls(root / run_id, info)

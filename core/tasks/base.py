@@ -23,6 +23,7 @@ class Context:
     run: RunDir | None = None
     per_seed: list[dict] | None = None
     tables: dict | None = None
+    test_subset: list[int] | None = None  # the test digits the metrics were measured on (None: all)
 
     def save_model(self, name: str, net: Network, *, role: str, label: str, short: str | None = None,
                    scale: str = "unit", heads: list[Head] | None = None, meta: dict | None = None) -> None:

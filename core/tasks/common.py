@@ -9,10 +9,17 @@ from digits.core.preprocess import to_inputs
 from digits.core.training import predict
 
 
+def subset_indices(count: int, size: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Sorted indices of a random subset of `size` of `count` items; None for all of them."""
+    if size and size < count:
+        return np.sort(rng.choice(count, size, replace=False))
+    return None
+
+
 def random_subset(images: np.ndarray, labels: np.ndarray, size: int, rng: np.random.Generator):
     """All images and labels, or a random subset of `size` of them (in their original order)."""
-    if size and size < len(images):
-        keep = np.sort(rng.choice(len(images), size, replace=False))
+    keep = subset_indices(len(images), size, rng)
+    if keep is not None:
         images, labels = images[keep], labels[keep]
     return images, labels
 
@@ -23,8 +30,12 @@ def training_subset(dataset: Dataset, size: int, rng: np.random.Generator):
 
 
 def evaluation_subset(dataset: Dataset, size: int, rng: np.random.Generator):
-    """All test images and labels, or a random subset of `size` of them."""
-    return random_subset(dataset.test_images, dataset.test_labels, size, rng)
+    """All test images and labels, or a random subset of `size` of them, and the subset's indices
+    (None for all: the run record keeps them, so readers score the models on the same digits)."""
+    keep = subset_indices(len(dataset.test_images), size, rng)
+    if keep is None:
+        return dataset.test_images, dataset.test_labels, None
+    return dataset.test_images[keep], dataset.test_labels[keep], keep
 
 
 def test_inputs(dataset: Dataset, scale: str = "unit"):

@@ -93,7 +93,8 @@ class HighwayTask(Task):
     def run(self, cfg: HighwayConfig, ctx):
         data, seed = ctx.dataset, cfg.seed
         images, labels = training_subset(data, cfg.train_size, seeding.rng(seed, "subset"))
-        test_images, y_test = evaluation_subset(data, cfg.test_size, seeding.rng(seed, "test subset"))
+        test_images, y_test, test_subset = evaluation_subset(data, cfg.test_size, seeding.rng(seed, "test subset"))
+        ctx.test_subset = None if test_subset is None else test_subset.tolist()
         x_test = to_inputs(test_images, "symmetric")
         sweep = len(cfg.depth_list()) > 1
         metrics, models, sweep_rows, gates = {}, [], [], {}
