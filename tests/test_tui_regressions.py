@@ -7,11 +7,14 @@ import shutil
 
 import pytest
 from textual.app import App
+from textual.command import CommandPalette
 from textual.widgets import Button
+from tui_support import lab_app
 
 from digits.core import events as ev
 from digits.core.runs import list_runs
 from digits.tui.app import DigitsApp
+from digits.tui.screens.help import HelpScreen
 from digits.tui.screens.train import TrainScreen
 from digits.tui.widgets.event_log import EventLog
 from digits.tui.widgets.phase_progress import PhaseProgress
@@ -137,3 +140,35 @@ async def test_events_before_the_view_is_mounted_are_shown_when_it_is():
         view.handle(ev.PhaseStarted("again", epochs=1, steps_per_epoch=1, samples_per_epoch=10))  # live now
         await pilot.pause()
         assert [bar.phase for bar in view.query(PhaseProgress)] == ["teacher", "student", "again"]
+
+
+async def test_ctrl_p_after_a_run_loaded_under_the_palette(mnist, tui_runs):
+    """The palette was open when a run finished loading; the switch to Browse left it on the Runs
+    screen's stack, and the next ctrl+p pushed a second palette with its id: DuplicateIds."""
+    app = lab_app(mnist, tui_runs, "baseline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        assert CommandPalette.is_open(app)
+        app.open_run(app.fixture_run)  # as if Enter on Runs had started loading just before
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_mode == "browse" and not CommandPalette.is_open(app)
+        await pilot.press("ctrl+p")
+        assert CommandPalette.is_open(app)
+        await pilot.press("escape", "1")
+        assert type(app.screen).__name__ == "RunsScreen"  # no palette left behind on Runs either
+
+
+async def test_a_panel_does_not_come_back_with_its_screen(mnist, tui_runs):
+    """Help was open on Runs when a run finished loading and the app switched to Browse: back on Runs
+    (1), the stale help was shown again."""
+    app = lab_app(mnist, tui_runs, "baseline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        app.open_run(app.fixture_run)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_mode == "browse"
+        await pilot.press("1")
+        assert type(app.screen).__name__ == "RunsScreen"

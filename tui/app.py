@@ -90,7 +90,22 @@ class DigitsApp(App):
 
     def action_show(self, mode: str) -> None:
         if self.current_mode != mode:
+            self.close_panels()
             self.switch_mode(mode)
+
+    def close_panels(self) -> None:
+        """Close what is shown over the current screen (help, a digit's details, the command palette)
+        before leaving it. Left on the mode's stack, a panel would come back with the mode; a palette
+        left there (a run finished loading while it was open) made the next ctrl+p push a second
+        palette with the same id: DuplicateIds."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_command_palette(self) -> None:
+        # One palette at a time: one just closed may still be being removed, and another with its id
+        # would raise DuplicateIds.
+        if not any(child.id == "--command-palette" for child in self.children):
+            super().action_command_palette()
 
     async def action_quit(self) -> None:
         """Quit; while a training run is going, only on a second `q` (the run is then marked interrupted)."""
