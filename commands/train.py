@@ -28,7 +28,7 @@ from digits.core.dataset import load_dataset
 from digits.core.errors import ConfigError
 from digits.core.events import Error, RunFinished, RunInterrupted
 from digits.core.runner import execute
-from digits.core.tasks import TASKS, get_task
+from digits.core.tasks import DEFAULT_TASK, TASKS, get_task
 
 CONTEXT_SETTINGS = {"allow_extra_args": True}  # lets `--hidden 256 256` work as the users type it
 
@@ -102,7 +102,7 @@ def front_end_parameters() -> list[inspect.Parameter]:
 
     tasks = tuple(sorted(TASKS))
     return [
-        param("task", str, typer.Option("baseline", "--task", "-t", metavar="[" + "|".join(tasks) + "]",
+        param("task", str, typer.Option(DEFAULT_TASK, "--task", "-t", metavar="[" + "|".join(tasks) + "]",
                                         help="Which experiment to run (see `digits tasks`).",
                                         autocompletion=completion.tasks)),
         param("json_out", bool, typer.Option(False, "--json", help="Print NDJSON events on stdout, nothing else.")),

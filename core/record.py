@@ -45,6 +45,7 @@ class ModelInfo:
     scale: str = "unit"
     architecture: str = ""
     params: int = 0
+    init_from: str | None = None  # the model whose weights this one started from (subliminal: "untrained")
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -61,7 +62,7 @@ class ModelInfo:
     @classmethod
     def from_dict(cls, d: dict) -> "ModelInfo":
         return cls(**{k: d[k] for k in ("name", "role", "label", "short", "heads", "scale", "architecture",
-                                        "params") if k in d})
+                                        "params", "init_from") if k in d})
 
 
 def numeric(metrics: dict) -> dict:
@@ -140,6 +141,16 @@ class Record:
             return student if name == teacher else teacher
         others = [n for n in self.pair() if n != name]
         return others[0] if others else None
+
+    @property
+    def initial(self) -> str | None:
+        """The saved initial weights others started from (a model of role untrained), if any."""
+        return self.first("untrained")
+
+    def other_init(self) -> list[str]:
+        """Models that did not start from the run's initial weights (unrelated units)."""
+        initial = self.initial
+        return [m.name for m in self.models if initial and m.name != initial and m.init_from != initial]
 
     @property
     def highlight(self) -> list[int]:

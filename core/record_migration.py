@@ -12,11 +12,16 @@ from pathlib import Path
 
 from digits.core.record import SCHEMA, Head, ModelInfo, numeric, results
 
+# subliminal's teacher and same-init students start from its saved untrained weights
+INIT_FROM = {"teacher": "untrained", "student": "untrained", "all_same_init": "untrained"}
 ROLE = {"teacher": "teacher", "student": "student", "untrained": "untrained", "aux_different_init": "control",
         "all_same_init": "control", "all_different_init": "control", "student_uncorrected": "control"}
 # Names under which a schema-1 comparison panel listed a saved model, where they differ.
 PANEL_NAME = {"student_uncorrected": "student_before"}
-LABEL = {"student_uncorrected": ("student before bias correction", "before"), "untrained": ("untrained", "untrained")}
+# Labels and short names where the panel's do not fit a model (its columns were "before" and "after").
+LABEL = {"teacher": "teacher", "student_uncorrected": "student before bias correction",
+         "untrained": "untrained: the shared initial weights"}
+SHORT = {"teacher": "teacher", "student": "student", "student_uncorrected": "uncorr."}
 # lwta's two heads (task 1, task 2) per class split, as the task defines them.
 LWTA_SPLITS = {"0-4/5-9": ((0, 1, 2, 3, 4), (5, 6, 7, 8, 9)), "even/odd": ((0, 2, 4, 6, 8), (1, 3, 5, 7, 9))}
 
@@ -59,12 +64,14 @@ def migrate_model(name: str, task: str, config: dict, path: Path, panel: dict) -
     meta = spec.get("meta") or {}
     role = ROLE.get(name, "column" if name.startswith("column_") else "model")
     shown = panel.get(PANEL_NAME.get(name, name), {})
-    label, short = LABEL.get(name) or (shown.get("label") or name, shown.get("short") or name)
+    label = LABEL.get(name) or shown.get("label") or name
+    short = SHORT.get(name) or shown.get("short") or name
     sizes = spec.get("sizes") or []
     acts = sorted({layer.get("activation") for layer in (spec.get("layers") or [])[:-1]} - {None})
     architecture = "-".join(map(str, sizes)) + (f" {'/'.join(acts)}" if acts else "")
+    init_from = INIT_FROM.get(name) if task == "subliminal" else None
     return ModelInfo(name, role, label, short, heads_of(task, config, spec), meta.get("scale", "unit"), architecture,
-                     int(spec.get("params") or 0)).to_dict()
+                     int(spec.get("params") or 0), init_from).to_dict()
 
 
 def seed_metrics(task: str, row: dict) -> dict:

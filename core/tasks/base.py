@@ -26,12 +26,13 @@ class Context:
     test_subset: list[int] | None = None  # the test digits the metrics were measured on (None: all)
 
     def save_model(self, name: str, net: Network, *, role: str, label: str, short: str | None = None,
-                   scale: str = "unit", heads: list[Head] | None = None, meta: dict | None = None) -> None:
+                   scale: str = "unit", heads: list[Head] | None = None, init_from: str | None = None,
+                   meta: dict | None = None) -> None:
         """Save a network and declare it in the run record: its role (teacher, student, control,
-        untrained, model, column), how to call it, how its inputs are scaled and which logits
-        predict which classes (default: the first ten, digits 0-9)."""
+        untrained, model, column), how to call it, how its inputs are scaled, which logits predict
+        which classes (default: the first ten, digits 0-9) and which saved model it started from."""
         model = ModelInfo(name, role, label, short or name, heads or [Head.digits()], scale, net.describe(),
-                          net.num_params)
+                          net.num_params, init_from)
         if self.run is not None:
             self.run.save_model(model, net, meta)
 

@@ -195,13 +195,12 @@ class Distill(Task):
         metrics = metric_dict(t, sb, sa, offsets, absent)
         meta = {"task": self.name, "config": cfg.to_dict()}
         unseen = "/".join(map(str, absent))
-        ctx.save_model("teacher", teacher, role="teacher", label=f"teacher {'-'.join(map(str, cfg.hidden))}",
-                       meta=meta)
-        ctx.save_model("student", corrected_student, role="student", label="student after bias correction",
-                       short="after", meta={**meta, "bias_offsets": {str(c): b for c, b in offsets.items()}})
+        ctx.save_model("teacher", teacher, role="teacher", label="teacher", meta=meta)
+        ctx.save_model("student", corrected_student, role="student",
+                       label=f"student (no {unseen} seen), after bias correction",
+                       meta={**meta, "bias_offsets": {str(c): b for c, b in offsets.items()}})
         ctx.save_model("student_uncorrected", student, role="control",
-                       label=f"student {'-'.join(map(str, cfg.student_hidden))}, no {unseen}, before correction",
-                       short="before", meta=meta)
+                       label=f"student (no {unseen} seen), before bias correction", short="uncorr.", meta=meta)
         ctx.save_json("results.json", {
             "metrics": metrics, "absent_classes": absent, "corrected_classes": cfg.corrected(),
             "bias_offsets": {str(c): b for c, b in offsets.items()},

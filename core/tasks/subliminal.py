@@ -43,6 +43,8 @@ SHORT = {"teacher": "teacher", "student": "student", "aux_different_init": "auxâ
 LABELS = {"teacher": "teacher", "untrained": "untrained (floor)",
           **{name: label for name, (label, _matched, _same_init) in STUDENTS.items()}}
 ROLES = {"teacher": "teacher", "student": "student", "untrained": "untrained"}  # the others are controls
+# The teacher and the same-init students start from the untrained network's weights (saved as "untrained").
+INIT_FROM = {"teacher": "untrained", **{name: "untrained" for name, (_l, _m, same) in STUDENTS.items() if same}}
 METRIC_NAMES = {
     "teacher": "teacher_test_accuracy",
     "student": "student_test_accuracy",
@@ -195,8 +197,9 @@ class Subliminal(Task):
         predictions = {name: predict(net, x_test, DIGITS) for name, net in nets.items()}
         if save:  # with several seeds, the last seed's networks
             for name, net in nets.items():
-                ctx.save_model(name, net, role=ROLES.get(name, "control"), label=LABELS.get(name, name),
-                               short=SHORT[name], scale="symmetric",
+                label = "untrained: the shared initial weights" if name == "untrained" else LABELS[name]
+                ctx.save_model(name, net, role=ROLES.get(name, "control"), label=label,
+                               short=SHORT[name], scale="symmetric", init_from=INIT_FROM.get(name),
                                meta={"task": self.name, "seed": seed, "config": cfg.to_dict()})
         return {
             "seed": seed,

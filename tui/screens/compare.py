@@ -16,28 +16,12 @@ from textual.widgets import Footer, Header, Static
 
 from digits.core.inspection import confusion_matrix
 from digits.core.stats import per_class_accuracy
-from digits.core.tasks.subliminal import SHORT, STUDENTS
 from digits.tui.lab import CLASSES, Lab, cycle_pair
 from digits.tui.screens.base import LabScreen
 from digits.tui.widgets.class_bars import TRACK, ClassBars, bar
 from digits.tui.widgets.confusion import AgreementGrid, ConfusionGrid
 
 WIDE = 150  # from this width the model table and the agreement matrix sit side by side
-ROLES = {
-    "teacher": "teacher",
-    "model": "the run's only model",
-    "untrained": "untrained: the shared initial weights",
-    "student_uncorrected": "student before bias correction",
-}
-SHORT_NAMES = SHORT | {"student_uncorrected": "uncorr."}
-
-
-def role(task: str | None, name: str) -> str:
-    if task == "subliminal" and name in STUDENTS:
-        return STUDENTS[name][0]
-    if task == "distill" and name == "student":
-        return "student after bias correction"
-    return ROLES.get(name, "")
 
 
 def agreement_matrix(predicted: np.ndarray) -> np.ndarray:
@@ -133,8 +117,7 @@ class CompareScreen(LabScreen):
         self.omitted = lab.omitted
         unseen = np.isin(lab.labels, self.omitted)
         self.unseen_accuracy = np.array([view.correct[unseen].mean() for view in views]) if unseen.any() else None
-        self.left = self.names.index("teacher") if "teacher" in self.names else 0
-        self.right = self.names.index("student") if "student" in self.names else (self.left + 1) % len(self.names)
+        self.left, self.right = lab.pair()
         single = len(self.names) == 1
         self.query_one("#compare-agreement-box").display = not single
         self.query_one("#confusion-right-box").display = not single
@@ -163,7 +146,7 @@ class CompareScreen(LabScreen):
         if len(names) > 1:
             self.query_one("#compare-agreement-title", Static).update(Text.assemble(
                 ("Agreement ", "bold"), ("% of test digits with the same prediction", "dim")))
-            short = [SHORT_NAMES.get(name, name) for name in self.names]
+            short = [self.lab.short(name) for name in self.names]
             self.query_one("#compare-agreement", AgreementGrid).show(short, self.agreement)
         for side, index in zip(("left", "right"), self.pair):
             mark = "" if len(names) == 1 else f"{side[0].upper()} "
@@ -196,7 +179,7 @@ class CompareScreen(LabScreen):
             row = [marks, name, f"{self.accuracy[i]:.2%}", bar(self.accuracy[i], 10)]
             if self.unseen_accuracy is not None:
                 row.append(f"{self.unseen_accuracy[i]:.2%}")
-            row.append(f"{role(self.lab.task, name)} ({sizes[name]})" if differ else role(self.lab.task, name))
+            row.append(f"{self.lab.label(name)} ({sizes[name]})" if differ else self.lab.label(name))
             rows.append((row, bool(marks)))
         return ModelsTable(headers, rows, right={2, 4} if self.unseen_accuracy is not None else {2})
 

@@ -15,13 +15,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from digits.core.tasks.subliminal import STUDENTS
 from digits.tui.lab import Lab, cycle_pair
 from digits.tui.screens.base import LabScreen
 from digits.tui.widgets.weights import UnitGrid, WeightImage, legend, unit_image
-
-INITIAL = "untrained"  # subliminal runs: the weights the teacher and the same-init students start from
-OTHER_INIT = {name for name, (_label, _matched, same_init) in STUDENTS.items() if not same_init}
 
 
 def column_cosines(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -65,6 +61,8 @@ class InsideScreen(LabScreen):
         self.left = self.right = self.unit = 0
         self.grid_side = "left"
         self.delta = False  # show W − W₀ instead of W (runs with an untrained model)
+        self.initial: str | None = None
+        self.other_init: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,14 +84,15 @@ class InsideScreen(LabScreen):
     def show_lab(self, lab: Lab) -> None:
         self.lab = lab
         self.names = lab.model_names
-        self.weights = {name: net.layers[0].W for name, (net, _meta) in lab.nets.items()}
+        self.weights = {name: net.layers[0].W for name, (net, _model) in lab.nets.items()}
+        # The initial weights others started from (the record's untrained model), and who did not.
+        self.initial, self.other_init = lab.initial, lab.other_init()
         for widget in self.query("#inside-body > *"):
             widget.display = bool(self.names) or widget.id == "inside-pair"
         if not self.names:
             self.query_one("#inside-pair", Static).update("No run loaded: open one on the Runs screen (1).")
             return
-        self.left = self.names.index("teacher") if "teacher" in self.names else 0
-        self.right = self.names.index("student") if "student" in self.names else (self.left + 1) % len(self.names)
+        self.left, self.right = lab.pair()
         self.unit, self.grid_side, self.delta = 0, "left", False
         self.query_one("#inside-right").display = len(self.names) > 1
         self.refresh_bindings()
@@ -117,12 +116,12 @@ class InsideScreen(LabScreen):
 
     def picture(self, name: str) -> tuple[np.ndarray | None, str]:
         """The layer drawn for `name` (its weights, or their change since W₀), or why there is none."""
-        W, W0 = self.weights[name], self.weights.get(INITIAL)
+        W, W0 = self.weights[name], self.weights.get(self.initial)
         if not self.delta:
             return W, ""
-        if name == INITIAL:
+        if name == self.initial:
             return None, "this is W₀: no change"
-        if name in OTHER_INIT:
+        if name in self.other_init:
             return None, "started from other weights: no Δ"
         return W - W0, ""
 
@@ -183,20 +182,20 @@ class InsideScreen(LabScreen):
         text.append("cos(L, R)\n", "bold")
         text.append(f" unit {j}".ljust(10) + f"{signed(column_cosines(A[:, [j]], B[:, [j]])[0])}\n")
         text.append(" mean".ljust(10) + f"{signed(np.nanmean(column_cosines(A, B)))}\n")
-        W0 = self.weights.get(INITIAL)
+        W0 = self.weights.get(self.initial)
         if W0 is None or W0.shape != A.shape:
             return text
         text.append("\nmoved from W₀\n", "bold")
         text.append("    unit  layer\n", "dim")
         for mark, name in zip("LR", shown):
-            if name == INITIAL:
+            if name == self.initial:
                 text.append(f"{mark}  is W₀\n")
-            elif name in OTHER_INIT:
+            elif name in self.other_init:
                 text.append(f"{mark}  other init\n")
             else:
                 W = self.weights[name]
                 text.append(f"{mark} {moved(W[:, j], W0[:, j]):6.1%} {moved(W, W0):6.1%}\n")
-        if any(name == INITIAL or name in OTHER_INIT for name in shown):
+        if any(name == self.initial or name in self.other_init for name in shown):
             return text
         text.append("\ncos(ΔL, ΔR)\n", "bold")
         deltas = column_cosines(A - W0, B - W0)
@@ -211,11 +210,11 @@ class InsideScreen(LabScreen):
         if not self.same_width():
             return "Each model's own unit of that number is shown; they are different neurons."
         notes = []
-        other = [name for name in shown if name in OTHER_INIT]
+        other = [name for name in shown if name in self.other_init]
         if other:
             notes.append(f"{' and '.join(other)} started from other random weights: its units are unrelated to "
                          f"the rest (cosines near 0).")
-        if INITIAL in self.weights:
+        if self.initial in self.weights:
             notes.append("W₀: the untrained weights the others start from; Δ = W − W₀ (d draws it). "
                          "cos(ΔL, ΔR) > 0: moved the same way, ≈ 0: unrelated.")
         return " ".join(notes)
@@ -225,7 +224,7 @@ class InsideScreen(LabScreen):
         if action in ("cycle", "swap", "grid"):
             return len(self.names) > 1
         if action == "delta":
-            return INITIAL in self.weights
+            return self.initial in self.weights
         return True
 
     def action_unit(self, step: int) -> None:
@@ -252,8 +251,8 @@ class InsideScreen(LabScreen):
             self.redraw()
 
     def action_delta(self) -> None:
-        if INITIAL not in self.weights:
-            self.notify("Only subliminal runs keep the initial weights (their untrained model).", timeout=3)
+        if self.initial not in self.weights:
+            self.notify("This run saved no initial weights (no untrained model) to measure moves from.", timeout=3)
             return
         self.delta = not self.delta
         self.redraw()

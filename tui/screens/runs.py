@@ -14,10 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from digits.core.runs import list_runs
-from digits.core.tasks import headline
+from digits.core.tasks import QUICK_RUN, headline
 from digits.tui.screens.base import LabScreen
 
-QUICK_BASELINE = ("baseline", {"preset": "small", "epochs": "2"})
+QUICK_BASELINE = QUICK_RUN
 STATUS_MARK = {"finished": "✓", "interrupted": "‖", "failed": "✗", "abandoned": "✗", "running": "…"}
 
 

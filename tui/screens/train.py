@@ -26,13 +26,11 @@ from digits.core.config import flag
 from digits.core.errors import ConfigError, DigitsError
 from digits.core.runner import execute
 from digits.core.runs import read_run
-from digits.core.tasks import TASKS, get_task, headline
+from digits.core.tasks import DEFAULT_TASK, TASKS, get_task, headline
 from digits.tui.screens.base import LabScreen
 from digits.tui.widgets.event_log import stop_point
 from digits.tui.widgets.options_form import OptionsForm, form_values
 from digits.tui.widgets.training_view import TrainingView
-
-DEFAULT_TASK = "baseline"
 
 
 class MouseButton(Button):

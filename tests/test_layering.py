@@ -1,0 +1,67 @@
+"""The architecture's direction of imports, checked on the source (AST): `core/` never imports a
+front-end; the front-ends (`commands/`, `tui/`) know no task — they import no module of
+`core/tasks/` but the registry and hold no task name as a string to branch on. What a front-end
+needs to know about a task comes from the run record (core/record.py)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from digits.core.tasks import TASKS
+
+ROOT = Path(__file__).resolve().parents[1]
+FRONT_ENDS = ("commands", "tui")
+
+
+def sources(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def imported_modules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append(node.module)
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+    return found
+
+
+def string_literals(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(), str(path))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_the_scans_see_the_code():
+    assert len(sources("core")) > 20 and all(sources(f) for f in FRONT_ENDS)
+    assert "digits.core.tasks" in imported_modules(ROOT / "commands" / "train.py")
+
+
+def test_core_imports_no_front_end():
+    offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in sources("core") for m in imported_modules(p)
+                 if m.startswith(("digits.commands", "digits.tui"))]
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize("folder", FRONT_ENDS)
+def test_front_ends_import_no_task_module(folder):
+    import digits.core.tasks as registry
+
+    offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in sources(folder) for m in imported_modules(p)
+                 if m.startswith("digits.core.tasks.") and m.split(".")[3] not in registry.__all__]
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize("folder", FRONT_ENDS)
+def test_front_ends_hold_no_task_name(folder):
+    names = set(TASKS)
+    offenders = [f"{p.relative_to(ROOT)}:{line} {value!r}" for p in sources(folder)
+                 for line, value in string_literals(p) if value in names]
+    assert not offenders, offenders
