@@ -130,6 +130,6 @@ def test_schema_1_runs_read_as_schema_2(run_id):
         assert record.model("all_same_init").short == "all=init"
         assert len(info["reference"]) == 4
     if run_id == "distill-tiny":
-        assert record.highlight == [3] and record.model("student_uncorrected").short == "before"
+        assert record.highlight == [3] and record.model("student_uncorrected").short == "uncorr."
     if run_id == "baseline-tiny":
         assert record.pair() == ["model"] and record.partner("model") is None
