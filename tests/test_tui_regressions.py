@@ -8,7 +8,7 @@ import shutil
 import pytest
 from textual.app import App
 from textual.command import CommandPalette
-from textual.widgets import Button
+from textual.widgets import Button, Input
 from tui_support import lab_app
 
 from digits.core import events as ev
@@ -172,3 +172,19 @@ async def test_a_panel_does_not_come_back_with_its_screen(mnist, tui_runs):
         assert app.current_mode == "browse"
         await pilot.press("1")
         assert type(app.screen).__name__ == "RunsScreen"
+
+
+async def test_switching_screens_while_the_palette_searches(mnist, tui_runs):
+    """The palette was closed by a screen switch (a run finished loading) while its search worker ran:
+    the worker then looked for the palette's command list, gone, and its NoMatches ended the app."""
+    app = lab_app(mnist, tui_runs, "baseline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(5):
+            await pilot.press("ctrl+p")
+            assert CommandPalette.is_open(app)
+            app.screen.query_one(Input).value = "open run"  # a search starts
+            app.action_show("browse" if app.current_mode != "browse" else "runs")  # at once, as _set_lab does
+            await pilot.pause()
+            await pilot.pause(0.2)
+            assert app.is_running and app.return_code is None
+            assert not CommandPalette.is_open(app)

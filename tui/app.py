@@ -99,6 +99,10 @@ class DigitsApp(App):
         left there (a run finished loading while it was open) made the next ctrl+p push a second
         palette with the same id: DuplicateIds."""
         while len(self.screen_stack) > 1:
+            # The panel's own workers stop first, as when it closes itself: the palette's search,
+            # still running, would look for the palette's widgets once they are gone (NoMatches,
+            # and a worker's error ends the app).
+            self.workers.cancel_node(self.screen)
             self.pop_screen()
 
     def action_command_palette(self) -> None:
