@@ -58,9 +58,10 @@ def mlp_epochs(sizes: list[int], x: np.ndarray, y: np.ndarray, epochs: int, batc
                lr: float = 1e-3, cols: slice = slice(None)):
     """A generator training a ReLU MLP with Adam through digits' own loop, yielding each epoch's seconds."""
     net = Network.mlp(sizes, "relu", seeding.rng(0, "init"))
-    phase = Phase("bench", net, Adam(net.params, lr), lambda logits, t: cross_entropy(logits, t, cols),
-                  shuffled_batches(x, y, batch_size, seeding.rng(0, "shuffle")),
-                  epochs, -(-len(x) // batch_size), len(x), lambda e: lr)
+    phase = Phase(name="bench", net=net, optimizer=Adam(net.params, lr),
+                  loss=lambda logits, t: cross_entropy(logits, t, cols),
+                  batches=shuffled_batches(x, y, batch_size, seeding.rng(0, "shuffle")), epochs=epochs,
+                  schedule=lambda e: lr)
     for event in train(phase):
         if isinstance(event, EpochFinished):
             yield event.seconds

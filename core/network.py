@@ -90,8 +90,8 @@ class Highway(Dense):
         H = tanh(x·W_H + b_H),  T = sigmoid(x·W_T + b_T),  y = T·H + (1 − T)·x
 
     W = [W_H | W_T] is stored as one n × 2n matrix (one product per step instead of two) and
-    b = [b_H | b_T]. T is the transform gate, 1 − T the carry gate; `gate_mean` is the mean of
-    T over the last batch (the learned carry schedule, per layer).
+    b = [b_H | b_T]. T is the transform gate, 1 − T the carry gate; `gate(x)` computes T alone
+    (see `gate_means`: the learned carry schedule, per block).
     """
 
     kind = "highway"
@@ -101,7 +101,6 @@ class Highway(Dense):
         if W.shape != (n, 2 * n) or b.shape != (2 * n,):
             raise ValueError(f"a highway block of width {n} needs W of shape {(n, 2 * n)} and b of {(2 * n,)}")
         super().__init__(W, b, "tanh")
-        self.gate_mean = float("nan")
         self._h = self._t = None
 
     @classmethod
@@ -127,11 +126,15 @@ class Highway(Dense):
         z += self.b
         h = np.tanh(z[:, :n], out=z[:, :n])
         t = ACTIVATIONS["sigmoid"][0](z[:, n:])
-        self.gate_mean = float(t.mean())
         y = x - t * (x - h)  # T·H + (1 − T)·x
         if train:
             self._x, self._h, self._t = x, h, t
         return y
+
+    def gate(self, x):
+        """The transform gate T = sigmoid(x·W_T + b_T) of a batch (no state kept)."""
+        n = self.W.shape[0]
+        return ACTIVATIONS["sigmoid"][0](x @ self.W[:, n:] + self.b[n:])
 
     def backward(self, grad, need_input_grad=True):
         n, x, h, t = self.W.shape[0], self._x, self._h, self._t
@@ -234,3 +237,18 @@ class Network:
             layers.append(layer_cls(arrays[f"layers.{i}.W"].copy(), arrays[f"layers.{i}.b"].copy(),
                                     layer_spec.get("activation", "identity")))
         return cls(layers)
+
+
+def gate_means(net: "Network", x: np.ndarray, chunk: int = 2048) -> list[float]:
+    """Mean transform gate T of every highway block of `net` over all the inputs `x` (float, as the
+    network takes them), in chunks: the carry schedule the network learned, input to output."""
+    blocks = [layer for layer in net.layers if isinstance(layer, Highway)]
+    sums = np.zeros(len(blocks))
+    for start in range(0, len(x), chunk):
+        h, k = x[start:start + chunk], 0
+        for layer in net.layers:
+            if isinstance(layer, Highway):
+                sums[k] += float(layer.gate(h).sum(dtype=np.float64))
+                k += 1
+            h = layer.forward(h)
+    return [float(s / (len(x) * block.W.shape[0])) for s, block in zip(sums, blocks)]

@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 
+from digits.core.dataset import CLASSES
+
 # Two-sided 95% Student-t quantiles t(0.975, df) for df = 1..30.
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
@@ -26,7 +28,7 @@ def summarize(values) -> dict:
     return {"mean": mean, "std": std, "ci95": t975(n - 1) * std / math.sqrt(n) if n > 1 else 0.0, "n": n}
 
 
-def per_class_accuracy(predictions: np.ndarray, labels: np.ndarray, classes: int) -> list[float]:
+def per_class_accuracy(predictions: np.ndarray, labels: np.ndarray, classes: int = CLASSES) -> list[float]:
     """Accuracy on the test images of each class (NaN-free: a class with no images scores 0)."""
     hits = np.bincount(labels, weights=(predictions == labels), minlength=classes)
     counts = np.bincount(labels, minlength=classes)

@@ -2,7 +2,8 @@
 
 A `Phase` says what to train (network, optimizer, loss, batches, schedule) and how to score it;
 `train` runs it epoch by epoch and yields events. It checks `should_stop` before every batch
-(cooperative cancellation) and stops with an error as soon as the loss is not finite.
+(cooperative cancellation) and stops with an error as soon as the loss is not finite. The batches
+know their own size, so a phase's steps and samples per epoch are derived, never restated.
 """
 
 import math
@@ -12,27 +13,65 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from digits.core.dataset import CLASSES
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, Event, PhaseFinished, PhaseStarted, Progress
 from digits.core.network import Network
 from digits.core.optim import clip_global_norm
+from digits.core.stats import per_class_accuracy
 
 PROGRESS_INTERVAL = 0.1  # seconds between Progress events
 
 
 @dataclass
+class Batches:
+    """Epoch -> mini-batches of a fresh permutation of (x, y); the last short batch is kept.
+
+    `y` is an array or a tuple of arrays (e.g. teacher logits and labels), indexed alike;
+    `transform` (e.g. random translation, or uint8 -> float inputs) is applied to each input batch.
+    """
+
+    x: np.ndarray
+    y: object
+    batch_size: int
+    rng: np.random.Generator
+    transform: Callable[[np.ndarray], np.ndarray] | None = None
+
+    @property
+    def samples(self) -> int:
+        return len(self.x)
+
+    @property
+    def steps(self) -> int:
+        return math.ceil(len(self.x) / self.batch_size)
+
+    def __call__(self, epoch: int) -> Iterable[tuple[np.ndarray, object]]:
+        order = self.rng.permutation(len(self.x))
+        for start in range(0, len(self.x), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            inputs = self.x[idx] if self.transform is None else self.transform(self.x[idx])
+            yield inputs, tuple(t[idx] for t in self.y) if isinstance(self.y, tuple) else self.y[idx]
+
+
+@dataclass(kw_only=True)
 class Phase:
     name: str
     net: Network
     optimizer: object
     loss: Callable[[np.ndarray, object], tuple[float, np.ndarray]]  # (logits, targets) -> (loss, dlogits)
-    batches: Callable[[int], Iterable[tuple[np.ndarray, object]]]  # epoch -> (inputs, targets) batches
+    batches: Batches
     epochs: int
-    steps_per_epoch: int
-    samples_per_epoch: int
     schedule: Callable[[int], float]
     evaluate: Callable[[Network], dict] | None = None  # -> metrics, ideally with "test_accuracy"
     clip_norm: float | None = None  # clip the gradients' global L2 norm to this before each step
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return self.batches.steps
+
+    @property
+    def samples_per_epoch(self) -> int:
+        return self.batches.samples
 
 
 def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iterator[Event]:
@@ -88,19 +127,8 @@ def train(phase: Phase, should_stop: Callable[[], bool] = lambda: False) -> Iter
 
 
 def shuffled_batches(x: np.ndarray, y, batch_size: int, rng: np.random.Generator,
-                     transform: Callable[[np.ndarray], np.ndarray] | None = None):
-    """Epoch -> batches of a fresh permutation of (x, y); the last short batch is kept.
-
-    `y` is an array or a tuple of arrays (e.g. teacher logits and labels), indexed alike;
-    `transform` (e.g. random translation) is applied to each input batch.
-    """
-    def batches(epoch):
-        order = rng.permutation(len(x))
-        for start in range(0, len(x), batch_size):
-            idx = order[start:start + batch_size]
-            inputs = x[idx] if transform is None else transform(x[idx])
-            yield inputs, tuple(t[idx] for t in y) if isinstance(y, tuple) else y[idx]
-    return batches
+                     transform: Callable[[np.ndarray], np.ndarray] | None = None) -> Batches:
+    return Batches(x, y, batch_size, rng, transform)
 
 
 def predict(net: Network, x: np.ndarray, cols: slice = slice(None), prepare=None) -> np.ndarray:
@@ -110,3 +138,16 @@ def predict(net: Network, x: np.ndarray, cols: slice = slice(None), prepare=None
 
 def accuracy(net: Network, x: np.ndarray, y: np.ndarray, cols: slice = slice(None), prepare=None) -> float:
     return float((predict(net, x, cols, prepare) == y).mean())
+
+
+def test_accuracy(x: np.ndarray, y: np.ndarray, cols: slice = slice(None), per_class: bool = False,
+                  classes: int = CLASSES) -> Callable[[Network], dict]:
+    """A phase's `evaluate`: accuracy on (x, y) from the chosen logit columns, and with `per_class`
+    the accuracy on each class's digits."""
+    def evaluate(net: Network) -> dict:
+        predicted = predict(net, x, cols)
+        metrics = {"test_accuracy": float((predicted == y).mean())}
+        if per_class:
+            metrics["per_class"] = per_class_accuracy(predicted, y, classes)
+        return metrics
+    return evaluate

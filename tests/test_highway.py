@@ -7,11 +7,11 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.network import Highway
+from digits.core.network import Highway, gate_means
 from digits.core.optim import clip_global_norm
 from digits.core.persist import load_network, save_network
 from digits.core.runner import execute
-from digits.core.tasks.highway import HighwayConfig, build, gate_means
+from digits.core.tasks.highway import HighwayConfig, build
 
 TINY = {"depth": 3, "width": 8, "epochs": 1, "train_size": 600, "test_size": 300, "batch_size": 50}
 
@@ -21,7 +21,7 @@ def test_a_block_starts_by_carrying_its_input():
     block = Highway.create(rng, 6, gate_bias=-40.0)  # gates shut: T = sigmoid(-40 ± small) ≈ 0
     x = rng.uniform(-1, 1, (4, 6)).astype(np.float32)
     np.testing.assert_allclose(block.forward(x), x, atol=1e-6)
-    assert block.gate_mean < 1e-6
+    assert block.gate(x).max() < 1e-6
     assert block.W.shape == (6, 12) and block.b.shape == (12,) and np.all(block.b[6:] == -40)
 
 
@@ -72,8 +72,15 @@ def test_tiny_run_reports_both_networks_gates_and_sweep(mnist, tmp_path):
     assert any("transform gate" in note for note in comparison.notes)
     net, meta = load_network(tmp_path / final.run_id / "models" / "highway")
     assert meta["depth"] == 3 and sum(layer.kind == "highway" for layer in net.layers) == 3
-    net.forward(np.zeros((2, 784), np.float32))
-    assert len(gate_means(net)) == 3
+    x = np.random.default_rng(0).uniform(-1, 1, (5000, 784)).astype(np.float32)
+    means = gate_means(net, x, chunk=1000)  # over every chunk, not the last one
+    assert len(means) == 3 and all(0 < m < 1 for m in means)
+    h, manual = x, []
+    for layer in net.layers:
+        if layer.kind == "highway":
+            manual.append(float(layer.gate(h).mean(dtype=np.float64)))
+        h = layer.forward(h)
+    np.testing.assert_allclose(means, manual, rtol=1e-6)
 
 
 def test_same_seed_same_numbers(mnist):

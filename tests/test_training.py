@@ -56,8 +56,8 @@ def tiny_phase(lr=0.1, epochs=2):
     x = rng.standard_normal((64, 4)).astype(np.float32)
     y = (x[:, 0] > 0).astype(np.int64)
     net = Network.mlp([4, 8, 2], rng=rng)
-    return Phase("tiny", net, SGD(net.params, lr), cross_entropy, shuffled_batches(x, y, 16, rng),
-                 epochs, 4, 64, lambda epoch: lr)
+    return Phase(name="tiny", net=net, optimizer=SGD(net.params, lr), loss=cross_entropy,
+                 batches=shuffled_batches(x, y, 16, rng), epochs=epochs, schedule=lambda epoch: lr)
 
 
 def test_phase_event_sequence():

@@ -17,7 +17,7 @@ from digits.core.preprocess import SCALES, to_inputs
 from digits.core.schedules import SCHEDULES, make_schedule
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import examples, test_inputs, training_subset
-from digits.core.training import Phase, accuracy, shuffled_batches, train
+from digits.core.training import Phase, accuracy, shuffled_batches, test_accuracy, train
 
 
 @dataclass
@@ -72,11 +72,9 @@ class Baseline(Task):
             loss=cross_entropy,
             batches=shuffled_batches(images, labels, cfg.batch_size, seeding.rng(cfg.seed, "shuffle"), prepare),
             epochs=cfg.epochs,
-            steps_per_epoch=-(-len(images) // cfg.batch_size),
-            samples_per_epoch=len(images),
             schedule=make_schedule(cfg.schedule, cfg.lr, cfg.lr_decay,
                                    tuple(range(cfg.lr_step, cfg.epochs, cfg.lr_step))),
-            evaluate=lambda net: {"test_accuracy": accuracy(net, x_test, y_test)},
+            evaluate=test_accuracy(x_test, y_test),
         )
         yield from train(phase, ctx.should_stop)
         test_acc = accuracy(net, x_test, y_test)

@@ -27,7 +27,7 @@ from digits.core.schedules import Exponential
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import test_inputs, training_subset
-from digits.core.training import Phase, predict, shuffled_batches, train
+from digits.core.training import Phase, predict, shuffled_batches, test_accuracy, train
 from digits.core.warp import WarpConfig, augment_batch
 
 REFERENCE = {"augmented": 0.0117, "plain": 0.021}  # test errors of the reference run (plain: ~2.0-2.2%)
@@ -82,18 +82,17 @@ class DeepMlp(Task):
             prepare = (partial(augment_batch, rng=seeding.rng(cfg.seed, "augment"), cfg=cfg.warp()) if augmented
                        else partial(to_inputs, scale="unit"))
             yield from train(Phase(
-                "augmented" if augmented else "no augmentation", net,
-                SGD(net.params, cfg.lr, cfg.momentum, weight_decay=cfg.weight_decay), cross_entropy,
-                shuffled_batches(images, labels, cfg.batch_size, seeding.rng(cfg.seed, "shuffle"), prepare),
-                cfg.epochs, -(-len(images) // cfg.batch_size), len(images), Exponential(cfg.lr, cfg.lr_decay),
-                lambda net: {"test_accuracy": float((predict(net, x_test) == y_test).mean())},
+                name="augmented" if augmented else "no augmentation", net=net,
+                optimizer=SGD(net.params, cfg.lr, cfg.momentum, weight_decay=cfg.weight_decay), loss=cross_entropy,
+                batches=shuffled_batches(images, labels, cfg.batch_size, seeding.rng(cfg.seed, "shuffle"), prepare),
+                epochs=cfg.epochs, schedule=Exponential(cfg.lr, cfg.lr_decay), evaluate=test_accuracy(x_test, y_test),
             ), ctx.should_stop)
             predicted = predict(net, x_test)
             error = float((predicted != y_test).mean())
             metrics["test_error" if name == variants_main(variants) else "test_error_no_augment"] = error
             models.append({"name": name, "label": "warped every batch" if augmented else "no augmentation",
                            "short": name, "test_accuracy": 1 - error,
-                           "per_class": per_class_accuracy(predicted, y_test, 10)})
+                           "per_class": per_class_accuracy(predicted, y_test)})
             ctx.save_model(name, net, role="model", label=models[-1]["label"], short=name,
                            meta={"task": self.name, "config": cfg.to_dict()})
         yield Comparison(

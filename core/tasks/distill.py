@@ -143,9 +143,9 @@ class Distill(Task):
         # Shifting the uint8 images with zero fill, then scaling, equals shifting the [0, 1] inputs.
         prepare = (lambda xb: to_inputs(random_translate(xb, jitter_rng, cfg.jitter))) if cfg.jitter else to_inputs
         yield from train(Phase(
-            "teacher", teacher, Adam(teacher.params, cfg.lr), cross_entropy,
-            shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle", "teacher"), prepare),
-            cfg.epochs, -(-len(images) // cfg.batch_size), len(images), Constant(cfg.lr), evaluate,
+            name="teacher", net=teacher, optimizer=Adam(teacher.params, cfg.lr), loss=cross_entropy,
+            batches=shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle", "teacher"), prepare),
+            epochs=cfg.epochs, schedule=Constant(cfg.lr), evaluate=evaluate,
         ), ctx.should_stop)
 
         in_transfer = transfer_mask(labels, cfg)
@@ -164,11 +164,10 @@ class Distill(Task):
         student = Network.mlp([x_test.shape[1], *cfg.student_hidden, CLASSES], "relu",
                               seeding.rng(seed, "init", "student"), weight_init="he_normal", bias_init="zeros")
         yield from train(Phase(
-            "student", student, Adam(student.params, cfg.student_lr), loss,
-            shuffled_batches(x_transfer, (soft, y_transfer), cfg.batch_size, seeding.rng(seed, "shuffle", "student"),
-                             to_inputs),
-            cfg.student_epochs, -(-len(x_transfer) // cfg.batch_size), len(x_transfer), Constant(cfg.student_lr),
-            evaluate,
+            name="student", net=student, optimizer=Adam(student.params, cfg.student_lr), loss=loss,
+            batches=shuffled_batches(x_transfer, (soft, y_transfer), cfg.batch_size,
+                                     seeding.rng(seed, "shuffle", "student"), to_inputs),
+            epochs=cfg.student_epochs, schedule=Constant(cfg.student_lr), evaluate=evaluate,
         ), ctx.should_stop)
 
         # Bias correction on a probe of the full training set (all classes present).

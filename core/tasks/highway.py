@@ -19,7 +19,7 @@ from digits.core.config import TrainConfig, option
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
 from digits.core.losses import cross_entropy
-from digits.core.network import Dense, Highway, Network
+from digits.core.network import Dense, Highway, Network, gate_means
 from digits.core.optim import Adam
 from digits.core.preprocess import to_inputs
 from digits.core.record import table
@@ -27,7 +27,7 @@ from digits.core.schedules import Constant
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import evaluation_subset, training_subset
-from digits.core.training import Phase, predict, shuffled_batches, train
+from digits.core.training import Phase, predict, shuffled_batches, test_accuracy, train
 
 KINDS = ("highway", "plain")
 # Test accuracy of the reference run (depth 30, width 50, 12 epochs); the plain depth sweep.
@@ -76,11 +76,6 @@ def build(kind: str, depth: int, cfg: HighwayConfig, seed: int, inputs: int, cla
     return Network([project, *blocks, output])
 
 
-def gate_means(net: Network) -> list[float]:
-    """Mean transform gate T of each highway block, from the network's last forward pass."""
-    return [layer.gate_mean for layer in net.layers if isinstance(layer, Highway)]
-
-
 @register
 class HighwayTask(Task):
     name = "highway"
@@ -103,17 +98,15 @@ class HighwayTask(Task):
             for kind in KINDS:
                 net = build(kind, depth, cfg, seed, x_test.shape[1], data.num_classes)
 
-                def evaluate(net):
-                    return {"test_accuracy": float((predict(net, x_test) == y_test).mean())}
-
                 yield from train(Phase(
-                    f"{kind} (depth {depth})", net, Adam(net.params, cfg.lr), cross_entropy,
-                    shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle", kind, str(depth)),
-                                     partial(to_inputs, scale="symmetric")),
-                    cfg.epochs, -(-len(images) // cfg.batch_size), len(images), Constant(cfg.lr), evaluate,
+                    name=f"{kind} (depth {depth})", net=net, optimizer=Adam(net.params, cfg.lr), loss=cross_entropy,
+                    batches=shuffled_batches(images, labels, cfg.batch_size,
+                                             seeding.rng(seed, "shuffle", kind, str(depth)),
+                                             partial(to_inputs, scale="symmetric")),
+                    epochs=cfg.epochs, schedule=Constant(cfg.lr), evaluate=test_accuracy(x_test, y_test),
                     clip_norm=cfg.clip or None,
                 ), ctx.should_stop)
-                predicted = predict(net, x_test)  # also leaves each block's gate mean on this test set
+                predicted = predict(net, x_test)
                 accuracy = float((predicted == y_test).mean())
                 row[kind] = accuracy
                 if sweep:
@@ -121,11 +114,11 @@ class HighwayTask(Task):
                 if depth == cfg.depth_list()[-1]:
                     metrics[f"{kind}_test_accuracy"] = accuracy
                     models.append({"name": kind, "label": f"{kind}, depth {depth}", "short": kind,
-                                   "test_accuracy": accuracy, "per_class": per_class_accuracy(predicted, y_test, 10)})
+                                   "test_accuracy": accuracy, "per_class": per_class_accuracy(predicted, y_test)})
                     ctx.save_model(kind, net, role="model", label=f"{kind}, depth {depth}", short=kind,
                                    scale="symmetric", meta={"task": self.name, "config": cfg.to_dict(), "depth": depth})
                 if kind == "highway":
-                    gates[depth] = gate_means(net)
+                    gates[depth] = gate_means(net, x_test)
             sweep_rows.append(row)
         deepest = cfg.depth_list()[-1]
         yield Comparison(

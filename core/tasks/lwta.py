@@ -134,11 +134,12 @@ class Lwta(Task):
                     return {"test_accuracy": head_accuracy(net, x_test[test_mask], y_test[test_mask], head)[0]}
 
                 yield from train(Phase(
-                    f"{kind}: task {task} ({'/'.join(map(str, head))}){suffix}", net, optimizer,
-                    partial(cross_entropy, cols=np.array(head)),
-                    shuffled_batches(images[mask], position[labels[mask]], cfg.batch_size,
-                                     seeding.rng(seed, "shuffle", kind, str(task)), partial(to_inputs, scale="unit")),
-                    cfg.epochs, -(-int(mask.sum()) // cfg.batch_size), int(mask.sum()), Constant(cfg.lr), evaluate,
+                    name=f"{kind}: task {task} ({'/'.join(map(str, head))}){suffix}", net=net, optimizer=optimizer,
+                    loss=partial(cross_entropy, cols=np.array(head)),
+                    batches=shuffled_batches(images[mask], position[labels[mask]], cfg.batch_size,
+                                             seeding.rng(seed, "shuffle", kind, str(task)),
+                                             partial(to_inputs, scale="unit")),
+                    epochs=cfg.epochs, schedule=Constant(cfg.lr), evaluate=evaluate,
                 ), ctx.should_stop)
                 for seen, seen_head in enumerate(heads[:task], start=1):
                     on = np.isin(y_test, seen_head)
@@ -170,7 +171,7 @@ def comparison(cfg: LwtaConfig, results: list[dict], metrics: dict) -> Compariso
         models.append({
             "name": kind, "label": "ReLU" if kind == "relu" else f"LWTA (k={cfg.block})", "short": kind,
             "test_accuracy": float((last["predictions"][kind] == last["labels"]).mean()),
-            "per_class": per_class_accuracy(last["predictions"][kind], last["labels"], 10)})
+            "per_class": per_class_accuracy(last["predictions"][kind], last["labels"])})
     notes = []
     for kind in KINDS:
         spread = f" ± {metrics[f'{kind}_forgetting_std']:.3f}" if n > 1 else ""

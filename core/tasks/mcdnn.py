@@ -26,7 +26,7 @@ from digits.core.schedules import Step
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import test_inputs, training_subset
-from digits.core.training import Phase, shuffled_batches, train
+from digits.core.training import Phase, shuffled_batches, test_accuracy, train
 
 REFERENCE_ERROR = 0.0146  # the reference run; over several seeds 1.47% ± 0.03%
 
@@ -71,16 +71,14 @@ class Mcdnn(Task):
             seed = cfg.seed + k
             net = column(cfg, sizes, seed)
 
-            def evaluate(net):
-                return {"test_accuracy": float((net.predict_logits(x_test).argmax(axis=1) == y_test).mean())}
-
             name = f"column {k + 1}" if cfg.columns > 1 else "column"
             yield from train(Phase(
-                name, net, SGD(net.params, cfg.lr, cfg.momentum, nesterov=True, weight_decay=cfg.weight_decay),
-                cross_entropy,
-                shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle"),
-                                 partial(to_inputs, scale="unit")),
-                cfg.epochs, -(-len(images) // cfg.batch_size), len(images), schedule, evaluate,
+                name=name, net=net,
+                optimizer=SGD(net.params, cfg.lr, cfg.momentum, nesterov=True, weight_decay=cfg.weight_decay),
+                loss=cross_entropy,
+                batches=shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle"),
+                                         partial(to_inputs, scale="unit")),
+                epochs=cfg.epochs, schedule=schedule, evaluate=test_accuracy(x_test, y_test),
             ), ctx.should_stop)
             p = softmax(net.predict_logits(x_test))
             probs.append(p)
@@ -89,7 +87,7 @@ class Mcdnn(Task):
             metrics.setdefault("test_error", error)  # the first column's: the single-column figure
             metrics[f"test_error_column_{k + 1}"] = error
             models.append({"name": f"column_{k + 1}", "label": name, "short": f"col {k + 1}",
-                           "test_accuracy": 1 - error, "per_class": per_class_accuracy(predicted, y_test, 10)})
+                           "test_accuracy": 1 - error, "per_class": per_class_accuracy(predicted, y_test)})
             ctx.save_model(f"column_{k + 1}", net, role="column", label=f"{name} (seed {seed})", short=f"col {k + 1}",
                            meta={"task": self.name, "config": cfg.to_dict(), "seed": seed})
         if cfg.columns > 1:
@@ -99,7 +97,7 @@ class Mcdnn(Task):
             metrics["test_error_mean"], metrics["test_error_std"] = float(np.mean(errors)), float(np.std(errors))
             models.append({"name": "averaged", "label": f"{cfg.columns} columns averaged", "short": "avg",
                            "test_accuracy": 1 - metrics["test_error_averaged"],
-                           "per_class": per_class_accuracy(averaged, y_test, 10)})
+                           "per_class": per_class_accuracy(averaged, y_test)})
         yield Comparison(
             title=f"MCDNN column{'s' if cfg.columns > 1 else ''} ({'-'.join(map(str, sizes))}, {cfg.epochs} epochs)",
             models=models,

@@ -27,7 +27,7 @@ from digits.core.schedules import Constant
 from digits.core.stats import agreement, per_class_accuracy, summarize
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import differs_from_defaults, training_subset
-from digits.core.training import Phase, predict, shuffled_batches, train
+from digits.core.training import Phase, predict, shuffled_batches, test_accuracy, train
 
 DIGITS = slice(0, 10)
 
@@ -163,19 +163,15 @@ class Subliminal(Task):
             return Network.mlp(sizes, "relu", seeding.rng(seed, "init", stream),
                                weight_init=cfg.init, bias_init=cfg.bias_init)
 
-        def evaluate(net):
-            predicted = predict(net, x_test, DIGITS)
-            return {"test_accuracy": float((predicted == y_test).mean()),
-                    "per_class": per_class_accuracy(predicted, y_test, 10)}
-
+        evaluate = test_accuracy(x_test, y_test, DIGITS, per_class=True)
         teacher = new_net("teacher")
         initial = teacher.clone()  # kept before the teacher trains: the students start here
         yield from train(Phase(
-            "teacher" + suffix, teacher, Adam(teacher.params, cfg.lr),
-            lambda logits, y: cross_entropy(logits, y, DIGITS),
-            shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle", "teacher"),
-                             partial(to_inputs, scale="symmetric")),
-            cfg.epochs, -(-len(images) // cfg.batch_size), len(images), Constant(cfg.lr), evaluate,
+            name="teacher" + suffix, net=teacher, optimizer=Adam(teacher.params, cfg.lr),
+            loss=lambda logits, y: cross_entropy(logits, y, DIGITS),
+            batches=shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle", "teacher"),
+                                     partial(to_inputs, scale="symmetric")),
+            epochs=cfg.epochs, schedule=Constant(cfg.lr), evaluate=evaluate,
         ), ctx.should_stop)
 
         noise = make_noise(cfg, seeding.rng(seed, "noise"), x_test.shape[1])
@@ -187,11 +183,10 @@ class Subliminal(Task):
             student = initial.clone() if same_init else new_net("different")
             cols = aux if matched == "aux" else slice(None)
             yield from train(Phase(
-                name + suffix, student, Adam(student.params, cfg.student_lr),
-                lambda logits, t, cols=cols: soft_target(logits, t, cfg.temperature, cols, "kl"),
-                shuffled_batches(noise, targets, cfg.batch_size, seeding.rng(seed, "shuffle", name)),
-                cfg.student_epochs, -(-len(noise) // cfg.batch_size), len(noise), Constant(cfg.student_lr),
-                evaluate,
+                name=name + suffix, net=student, optimizer=Adam(student.params, cfg.student_lr),
+                loss=lambda logits, t, cols=cols: soft_target(logits, t, cfg.temperature, cols, "kl"),
+                batches=shuffled_batches(noise, targets, cfg.batch_size, seeding.rng(seed, "shuffle", name)),
+                epochs=cfg.student_epochs, schedule=Constant(cfg.student_lr), evaluate=evaluate,
             ), ctx.should_stop)
             nets[name] = student
         predictions = {name: predict(net, x_test, DIGITS) for name, net in nets.items()}
@@ -204,7 +199,7 @@ class Subliminal(Task):
         return {
             "seed": seed,
             "accuracy": {name: float((p == y_test).mean()) for name, p in predictions.items()},
-            "per_class": {name: per_class_accuracy(p, y_test, 10) for name, p in predictions.items()},
+            "per_class": {name: per_class_accuracy(p, y_test) for name, p in predictions.items()},
             "agreement": {name: agreement(predictions["teacher"], p) for name, p in predictions.items()
                           if name != "teacher"},
             "predictions": predictions,
