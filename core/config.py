@@ -87,13 +87,20 @@ class TrainConfig:
     lr: float = option(1e-3, "Learning rate.", positive=True)
     seed: int = option(0, "Seed for every random stream (init, shuffling, noise).", min=0)
     train_size: int = option(0, "Train on a random subset of this many images (0 = all).", min=0)
+    seeds: str = option("", "Repeat the whole run per seed: a count (5 = seeds --seed..--seed+4) or a list "
+                        "(0,1,2); reports mean ± std and a 95% interval over the seeds.")
 
     # Named bundles of option values. A task with presets has a `preset` field whose default
     # preset is empty: the field defaults *are* the defaults, so Config() == Config.build({}).
     presets: ClassVar[dict[str, dict]] = {}
 
+    def seed_list(self) -> tuple[int, ...]:
+        """The seeds the run trains: --seeds, or --seed alone."""
+        return parse_seeds(self.seeds, self.seed)
+
     def validate(self) -> None:
         """Raise ConfigError naming the first invalid option."""
+        self.seed_list()
         types = field_types(type(self))
         for f in fields(self):
             value, meta, name = getattr(self, f.name), f.metadata, flag(f.name)

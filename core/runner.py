@@ -3,10 +3,15 @@
 `execute` is what every front-end iterates. Once it has yielded RunStarted, its last event is one
 of RunFinished, RunInterrupted or Error, so a consumer can derive its exit status from the stream.
 Problems found before the run starts (bad options, an unusable runs directory) are raised instead.
+
+A task trains one seed. With `--seeds`, the run trains it once per seed (its phases named
+"... (seed s)"), shows only the last seed's example digits, and ends with the task's combination
+of the seeds (core/seeds.py): one set of metrics and one comparison panel over all of them.
 """
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from digits.core.config import TrainConfig
@@ -17,6 +22,7 @@ from digits.core.events import (
     EpochFinished,
     Error,
     Event,
+    Examples,
     PhaseStarted,
     Progress,
     RunFinished,
@@ -25,6 +31,7 @@ from digits.core.events import (
 )
 from digits.core.record import numeric, results
 from digits.core.runs import RunDir
+from digits.core.seeds import SeedRun
 from digits.core.tasks import Context, get_task
 
 
@@ -36,13 +43,44 @@ def create_run_dir(runs_root: Path, task: str, config: dict, dataset: str) -> Ru
                           "choose another --runs-dir or DIGITS_HOME") from None
 
 
-def record_fields(config: TrainConfig, metrics: dict, comparison: dict | None, ctx: Context) -> dict:
+def record_fields(runs: list[SeedRun], comparison: dict | None, ctx: Context) -> dict:
     """What a finished run adds to its record: the comparison, the published figures, and the
-    results (the task's per-seed metrics, or this run's seed alone, aggregated; its tables)."""
-    per_seed = ctx.per_seed or [{"seed": config.seed, "metrics": numeric(metrics)}]
+    results (each seed's metrics, or the task's own per-seed split, aggregated; the tables)."""
+    per_seed = ctx.per_seed if len(runs) == 1 and ctx.per_seed else [
+        {"seed": r.seed, "metrics": {k: v for k, v in numeric(r.metrics).items() if k != "seeds"}} for r in runs]
     panel = {k: v for k, v in comparison.items() if k != "reference"} if comparison else None
     return {"comparison": panel, "reference": (comparison or {}).get("reference") or [],
             "results": results(per_seed, ctx.tables), "test_subset": ctx.test_subset}
+
+
+def event_dict(event: Event) -> dict:
+    return {k: v for k, v in event.to_dict().items() if k not in ("event", "time")}
+
+
+def run_seed(task, config: TrainConfig, seed: int, several: bool, last: bool, ctx: Context, run: RunDir | None,
+             position: "Position") -> Iterator[Event]:
+    """One seed of the task, its events passed on (recorded, phases named by seed when there are
+    several seeds; with several, each seed's panel is kept for the combination, not shown, and only
+    the last seed's example digits are); returns its SeedRun."""
+    stream = task.run(replace(config, seed=seed, seeds=""), ctx)
+    panel = None
+    while True:
+        try:
+            event = next(stream)
+        except StopIteration as stop:
+            return SeedRun(seed, stop.value or {}, panel)
+        if several and hasattr(event, "phase"):
+            event = replace(event, phase=f"{event.phase} (seed {seed})")
+        position.update(event)
+        if isinstance(event, Comparison):
+            panel = event_dict(event)
+        if not (several and (isinstance(event, Comparison) or (isinstance(event, Examples) and not last))):
+            if run is not None:
+                run.record(event)
+            yield event
+        if ctx.should_stop():  # a stop that arrived during evaluation or saving, between batches
+            stream.close()
+            raise RunCancelled(position.phase, position.epoch, None)
 
 
 class Position:
@@ -69,8 +107,7 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
     run_dir = str(run.path) if run else None
     started = time.perf_counter()
     position = Position()
-    comparison = None
-
+    seeds = config.seed_list()
     ctx = Context(dataset=dataset, should_stop=should_stop, run=run)
 
     def close(event: Event, status: str, **details) -> Event:
@@ -92,24 +129,21 @@ def execute(task_name: str, config: TrainConfig, dataset: Dataset, runs_root: Pa
         if run is not None:
             run.record(first)
         yield first
-        stream = task.run(config, ctx)
-        while True:
-            try:
-                event = next(stream)
-            except StopIteration as stop:
-                metrics = stop.value or {}
-                break
-            position.update(event)
-            if isinstance(event, Comparison):
-                comparison = {k: v for k, v in event.to_dict().items() if k not in ("event", "time")}
-            if run is not None:
-                run.record(event)
-            yield event
-            if should_stop():  # a stop that arrived during evaluation or saving, between batches
-                stream.close()
-                raise RunCancelled(position.phase, position.epoch, None)
-        yield close(RunFinished(task.name, run_id, run_dir, time.perf_counter() - started, metrics, comparison),
-                    "finished", metrics=metrics, **record_fields(config, metrics, comparison, ctx))
+        runs = []
+        for seed in seeds:
+            runs.append((yield from run_seed(task, config, seed, len(seeds) > 1, seed == seeds[-1], ctx, run,
+                                             position)))
+        if len(runs) == 1:
+            metrics, panel = runs[0].metrics, runs[0].comparison
+        else:
+            metrics, combined = task.combine(config, runs)
+            panel = event_dict(combined) if combined is not None else None
+            if combined is not None:
+                if run is not None:
+                    run.record(combined)
+                yield combined
+        yield close(RunFinished(task.name, run_id, run_dir, time.perf_counter() - started, metrics, panel),
+                    "finished", metrics=metrics, **record_fields(runs, panel, ctx))
     except RunCancelled as where:
         spot = {"phase": where.phase, "epoch": where.epoch, "step": where.step}
         yield close(RunInterrupted(task.name, run_id, run_dir, time.perf_counter() - started, **spot),

@@ -8,10 +8,11 @@ from digits.core.atomic import write_json
 from digits.core.config import TrainConfig
 from digits.core.dataset import Dataset
 from digits.core.errors import ConfigError
-from digits.core.events import Event
+from digits.core.events import Comparison, Event
 from digits.core.network import Network
 from digits.core.record import Head, ModelInfo
 from digits.core.runs import RunDir
+from digits.core.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
 
 
 @dataclass
@@ -60,6 +61,16 @@ class Task:
     def run(self, config: TrainConfig, ctx: Context) -> Generator[Event, None, dict]:
         """Yield events while training; return the final flat metrics dict."""
         raise NotImplementedError
+
+    def combine(self, config: TrainConfig, runs: list[SeedRun]) -> tuple[dict, Comparison | None]:
+        """Several seeds' runs as one result: metrics over seeds and one panel (core/seeds.py).
+        Tasks override `seed_notes` (or this) to say what their seeds show."""
+        metrics = metrics_over_seeds(runs)
+        return metrics, panel_over_seeds(runs, metrics, notes=self.seed_notes(config, runs, metrics))
+
+    def seed_notes(self, config: TrainConfig, runs: list[SeedRun], metrics: dict) -> list[str]:
+        seeds = ", ".join(str(r.seed) for r in runs)
+        return [f"{len(runs)} seeds ({seeds}): mean ± std and 95% interval over the seeds"]
 
     def flops(self, config: TrainConfig, dataset: Dataset) -> int:
         """The matrix-product FLOPs `run` performs (see `digits.core.flops`), for the speed benchmarks."""

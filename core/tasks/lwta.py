@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 
 from digits.core import seeding
-from digits.core.config import TrainConfig, option, parse_seeds
+from digits.core.config import TrainConfig, option
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
 from digits.core.losses import cross_entropy
@@ -25,7 +25,8 @@ from digits.core.optim import SGD
 from digits.core.preprocess import to_inputs
 from digits.core.record import Head
 from digits.core.schedules import Constant
-from digits.core.stats import per_class_accuracy, summarize
+from digits.core.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
+from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.training import Phase, shuffled_batches, train
 
@@ -46,8 +47,6 @@ class LwtaConfig(TrainConfig):
     block: int = option(2, "LWTA block size k: units compete in groups of k.", min=2)
     per_class: int = option(500, "Training images per class (a seeded sample).", min=1)
     split: str = option("0-4/5-9", "Task 1 / task 2 classes.", choices=tuple(SPLITS))
-    seeds: str = option("", "Repeat per seed: a count (10 = seeds --seed..--seed+9) or a list (0,1,2); "
-                        "reports mean ± std.")
 
     def validate(self) -> None:
         super().validate()
@@ -55,10 +54,6 @@ class LwtaConfig(TrainConfig):
             if width % self.block:
                 raise ConfigError(f"--block {self.block} does not divide the hidden width {width}; "
                                   f"use a width that is a multiple of {self.block}")
-        self.seed_list()
-
-    def seed_list(self) -> tuple[int, ...]:
-        return parse_seeds(self.seeds, self.seed)
 
     def validate_data(self, dataset) -> None:
         counts = np.bincount(dataset.train_labels, minlength=10)
@@ -92,26 +87,20 @@ class Lwta(Task):
     headline = (("relu_forgetting", "ReLU forgetting"), ("lwta_forgetting", "LWTA forgetting"))
 
     def run(self, cfg: LwtaConfig, ctx):
-        seeds = cfg.seed_list()
-        results = []
-        for seed in seeds:
-            result = yield from self.run_seed(cfg, ctx, seed, f" (seed {seed})" if len(seeds) > 1 else "",
-                                              seed == seeds[-1])
-            results.append(result)
-        metrics = {}
-        for key in results[0]["metrics"]:
-            values = [r["metrics"][key] for r in results]
-            metrics[key] = float(np.mean(values))
-            if len(seeds) > 1:
-                stats = summarize(values)
-                metrics[f"{key}_mean"], metrics[f"{key}_std"] = stats["mean"], stats["std"]
-        yield comparison(cfg, results, metrics)
-        ctx.save_json("results.json", {"seeds": list(seeds), "per_seed": [r["metrics"] for r in results]})
-        ctx.save_results(per_seed=[{"seed": r["seed"], "metrics": r["metrics"]} for r in results])
+        result = yield from self.both_networks(cfg, ctx)
+        metrics = result["metrics"]
+        yield Comparison(title=title(cfg), models=models(cfg, result), reference=reference(cfg, 1, metrics),
+                         notes=notes(cfg, [metrics], metrics))
         return metrics
 
-    def run_seed(self, cfg: LwtaConfig, ctx, seed: int, suffix: str, save: bool):
-        data = ctx.dataset
+    def combine(self, cfg: LwtaConfig, runs: list[SeedRun]):
+        metrics = metrics_over_seeds(runs)
+        return metrics, panel_over_seeds(runs, metrics, notes=notes(cfg, [r.metrics for r in runs], metrics),
+                                         reference=reference(cfg, len(runs), metrics))
+
+    def both_networks(self, cfg: LwtaConfig, ctx):
+        """ReLU and LWTA from the same initial weights, each through task 1 then task 2, at cfg.seed."""
+        data, seed = ctx.dataset, cfg.seed
         keep = sample_per_class(data.train_labels, cfg.per_class, seeding.rng(seed, "subset"))
         images, labels = data.train_images[keep], data.train_labels[keep]
         x_test, y_test = to_inputs(data.test_images, "unit"), data.test_labels
@@ -134,7 +123,7 @@ class Lwta(Task):
                     return {"test_accuracy": head_accuracy(net, x_test[test_mask], y_test[test_mask], head)[0]}
 
                 yield from train(Phase(
-                    name=f"{kind}: task {task} ({'/'.join(map(str, head))}){suffix}", net=net, optimizer=optimizer,
+                    name=f"{kind}: task {task} ({'/'.join(map(str, head))})", net=net, optimizer=optimizer,
                     loss=partial(cross_entropy, cols=np.array(head)),
                     batches=shuffled_batches(images[mask], position[labels[mask]], cfg.batch_size,
                                              seeding.rng(seed, "shuffle", kind, str(task)),
@@ -150,10 +139,9 @@ class Lwta(Task):
                 on = np.isin(y_test, head)
                 both[on] = head_accuracy(net, x_test[on], y_test[on], head)[1]
             predictions[kind] = both
-            if save:
-                ctx.save_model(kind, net, role="model", label="ReLU" if kind == "relu" else f"LWTA (k={cfg.block})",
-                               short=kind, heads=[Head(list(h), list(h), f"task {k}") for k, h in enumerate(heads, 1)],
-                               meta={"task": self.name, "seed": seed, "config": cfg.to_dict()})
+            ctx.save_model(kind, net, role="model", label="ReLU" if kind == "relu" else f"LWTA (k={cfg.block})",
+                           short=kind, heads=[Head(list(h), list(h), f"task {k}") for k, h in enumerate(heads, 1)],
+                           meta={"task": self.name, "seed": seed, "config": cfg.to_dict()})
         metrics = {}
         for kind in KINDS:
             before, after = out[f"{kind}_task1_after_task1"], out[f"{kind}_task1_after_task2"]
@@ -163,35 +151,43 @@ class Lwta(Task):
         return {"seed": seed, "metrics": metrics, "predictions": predictions, "labels": y_test}
 
 
-def comparison(cfg: LwtaConfig, results: list[dict], metrics: dict) -> Comparison:
-    n = len(results)
-    models = []
-    for kind in KINDS:
-        last = results[-1]
-        models.append({
-            "name": kind, "label": "ReLU" if kind == "relu" else f"LWTA (k={cfg.block})", "short": kind,
-            "test_accuracy": float((last["predictions"][kind] == last["labels"]).mean()),
-            "per_class": per_class_accuracy(last["predictions"][kind], last["labels"])})
-    notes = []
+def title(cfg: LwtaConfig) -> str:
+    return f"forgetting: {cfg.split} split, {'-'.join(map(str, [784, *cfg.hidden, 10]))}"
+
+
+def models(cfg: LwtaConfig, result: dict) -> list[dict]:
+    return [{"name": kind, "label": "ReLU" if kind == "relu" else f"LWTA (k={cfg.block})", "short": kind,
+             "test_accuracy": float((result["predictions"][kind] == result["labels"]).mean()),
+             "per_class": per_class_accuracy(result["predictions"][kind], result["labels"])} for kind in KINDS]
+
+
+def notes(cfg: LwtaConfig, per_seed: list[dict], metrics: dict) -> list[str]:
+    """Each network's forgetting (with its spread over seeds), and what the seeds say together."""
+    n, out = len(per_seed), []
     for kind in KINDS:
         spread = f" ± {metrics[f'{kind}_forgetting_std']:.3f}" if n > 1 else ""
-        notes.append(f"{kind}: task 1 {metrics[f'{kind}_task1_accuracy_before']:.3f} → "
-                     f"{metrics[f'{kind}_task1_accuracy_after']:.3f} after task 2, forgetting "
-                     f"{metrics[f'{kind}_forgetting']:.3f}{spread}; task 2 {metrics[f'{kind}_task2_accuracy']:.3f}")
+        out.append(f"{kind}: task 1 {metrics[f'{kind}_task1_accuracy_before']:.3f} → "
+                   f"{metrics[f'{kind}_task1_accuracy_after']:.3f} after task 2, forgetting "
+                   f"{metrics[f'{kind}_forgetting']:.3f}{spread}; task 2 {metrics[f'{kind}_task2_accuracy']:.3f}")
     if n > 1:
-        lwta_less = sum(r["metrics"]["lwta_forgetting"] < r["metrics"]["relu_forgetting"] for r in results)
+        lwta_less = sum(m["lwta_forgetting"] < m["relu_forgetting"] for m in per_seed)
         if 0 < lwta_less < n:
-            notes.append(f"the seeds disagree: LWTA forgets less than ReLU in {lwta_less} of {n} seeds; this "
-                         "small-network result is noisy, compare means with their spread")
+            out.append(f"the seeds disagree: LWTA forgets less than ReLU in {lwta_less} of {n} seeds; this "
+                       "small-network result is noisy, compare means with their spread")
     else:
-        notes.append("one seed: forgetting varies a lot between seeds; use --seeds 10 before drawing conclusions")
-    notes.append("accuracy here: every test digit judged by its own task's 5 logits")
-    reference = []
-    if cfg.split == "0-4/5-9":
-        for key, (seed0, mean, std) in REFERENCE.items():
-            what = key.replace("_", " ")
-            reference.append({"what": f"{what} (reference run, seed 0)" if n == 1 else
-                              f"{what} (reference, 10 seeds: {mean:.3f} ± {std:.3f})",
-                              "ours": metrics[key], "published": seed0 if n == 1 else mean})
-    return Comparison(title=f"forgetting: {cfg.split} split, {'-'.join(map(str, [784, *cfg.hidden, 10]))}",
-                      models=models, reference=reference, notes=notes)
+        out.append("one seed: forgetting varies a lot between seeds; use --seeds 10 before drawing conclusions")
+    out.append("accuracy here: every test digit judged by its own task's 5 logits")
+    return out
+
+
+def reference(cfg: LwtaConfig, n: int, metrics: dict) -> list[dict]:
+    """The reference run's seed-0 figures beside one seed, its 10-seed means beside several."""
+    if cfg.split != "0-4/5-9":
+        return []
+    out = []
+    for key, (seed0, mean, std) in REFERENCE.items():
+        what = key.replace("_", " ")
+        out.append({"what": f"{what} (reference run, seed 0)" if n == 1 else
+                    f"{what} (reference, 10 seeds: {mean:.3f} ± {std:.3f})",
+                    "ours": metrics[key], "published": seed0 if n == 1 else mean, "metric": key})
+    return out

@@ -23,7 +23,7 @@ from digits.core.network import Network
 from digits.core.optim import SGD
 from digits.core.preprocess import to_inputs
 from digits.core.schedules import Step
-from digits.core.stats import per_class_accuracy
+from digits.core.stats import per_class_accuracy, summarize
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import test_inputs, training_subset
 from digits.core.training import Phase, shuffled_batches, test_accuracy, train
@@ -94,7 +94,12 @@ class Mcdnn(Task):
             averaged = np.mean(probs, axis=0).argmax(axis=1)
             metrics["test_error_averaged"] = float((averaged != y_test).mean())
             errors = [metrics[f"test_error_column_{k + 1}"] for k in range(cfg.columns)]
-            metrics["test_error_mean"], metrics["test_error_std"] = float(np.mean(errors)), float(np.std(errors))
+            stats = summarize(errors)  # the sample std and 95% t-interval, as for seeds everywhere
+            metrics["test_error_mean"], metrics["test_error_std"] = stats["mean"], stats["std"]
+            metrics["test_error_ci95"] = stats["ci95"]
+            # Each column is a seed: the record's results list them the way --seeds runs are listed.
+            ctx.save_results(per_seed=[{"seed": cfg.seed + k, "metrics": {"test_error": e}}
+                                       for k, e in enumerate(errors)])
             models.append({"name": "averaged", "label": f"{cfg.columns} columns averaged", "short": "avg",
                            "test_accuracy": 1 - metrics["test_error_averaged"],
                            "per_class": per_class_accuracy(averaged, y_test)})

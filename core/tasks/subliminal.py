@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from digits.core import seeding
-from digits.core.config import TrainConfig, option, parse_seeds
+from digits.core.config import TrainConfig, option
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
 from digits.core.flops import forward_flops, train_flops
@@ -24,7 +24,7 @@ from digits.core.network import Network
 from digits.core.optim import Adam
 from digits.core.preprocess import to_inputs
 from digits.core.schedules import Constant
-from digits.core.stats import agreement, per_class_accuracy, summarize
+from digits.core.stats import agreement, per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import differs_from_defaults, training_subset
 from digits.core.training import Phase, predict, shuffled_batches, test_accuracy, train
@@ -90,21 +90,12 @@ class SubliminalConfig(TrainConfig):
     init: str = option("he_uniform", "Weight initialiser.", choices=("he_uniform", "lecun_normal"))
     bias_init: str = option("fan_in_uniform", "Bias initialiser.", choices=("fan_in_uniform", "zeros"))
     controls: bool = option(True, "Also train the control students (different init, all logits).")
-    seeds: str = option("", "Repeat the whole experiment per seed: a count (5 = seeds --seed..--seed+4) "
-                        "or a list (0,1,2); reports mean ± std and a 95% interval.")
 
     presets: ClassVar[dict[str, dict]] = {
         "reference": {},
         "paper": {"init": "lecun_normal", "bias_init": "zeros", "lr": 3e-4, "student_lr": 3e-4,
                   "batch_size": 1024, "temperature": 1.0},
     }
-
-    def validate(self) -> None:
-        super().validate()
-        self.seed_list()
-
-    def seed_list(self) -> tuple[int, ...]:
-        return parse_seeds(self.seeds, self.seed)
 
     def validate_data(self, dataset) -> None:
         super().validate_data(dataset)
@@ -134,24 +125,18 @@ class Subliminal(Task):
                 ("control_different_init_accuracy", "different-init control"))
 
     def run(self, cfg: SubliminalConfig, ctx):
-        seeds = cfg.seed_list()
-        per_seed = []
-        x_test = to_inputs(ctx.dataset.test_images, "symmetric")
-        for seed in seeds:
-            suffix = f" (seed {seed})" if len(seeds) > 1 else ""
-            result = yield from self.run_seed(cfg, ctx, seed, suffix, seed == seeds[-1], x_test)
-            per_seed.append(result)
-        metrics, comparison = summarize_seeds(cfg, per_seed, ctx.dataset)
+        """One full experiment at cfg.seed: the teacher, then each student from its initial weights."""
+        result = yield from self.experiment(cfg, ctx)
+        metrics, comparison = experiment_result(cfg, result, ctx.dataset)
         yield comparison
-        ctx.save_json("results.json", {"seeds": list(seeds), "metrics": metrics, "per_seed": [
-            {k: v for k, v in r.items() if k != "predictions"} for r in per_seed]})
-        ctx.save_results(per_seed=[
-            {"seed": r["seed"], "metrics": {METRIC_NAMES[n]: a for n, a in r["accuracy"].items()}} for r in per_seed])
         return metrics
 
-    def run_seed(self, cfg: SubliminalConfig, ctx, seed: int, suffix: str, save: bool, x_test: np.ndarray):
-        """One full experiment: teacher, then each student from its initial weights; returns results."""
-        data = ctx.dataset
+    def seed_notes(self, cfg: SubliminalConfig, runs, metrics) -> list[str]:
+        return notes(cfg, len(runs))
+
+    def experiment(self, cfg: SubliminalConfig, ctx):
+        data, seed = ctx.dataset, cfg.seed
+        x_test = to_inputs(data.test_images, "symmetric")
         # uint8 images, made float32 a batch at a time (a float32 training set would add 188 MB
         # beside the 188 MB noise set).
         images, labels = training_subset(data, cfg.train_size, seeding.rng(seed, "subset"))
@@ -167,7 +152,7 @@ class Subliminal(Task):
         teacher = new_net("teacher")
         initial = teacher.clone()  # kept before the teacher trains: the students start here
         yield from train(Phase(
-            name="teacher" + suffix, net=teacher, optimizer=Adam(teacher.params, cfg.lr),
+            name="teacher", net=teacher, optimizer=Adam(teacher.params, cfg.lr),
             loss=lambda logits, y: cross_entropy(logits, y, DIGITS),
             batches=shuffled_batches(images, labels, cfg.batch_size, seeding.rng(seed, "shuffle", "teacher"),
                                      partial(to_inputs, scale="symmetric")),
@@ -183,19 +168,18 @@ class Subliminal(Task):
             student = initial.clone() if same_init else new_net("different")
             cols = aux if matched == "aux" else slice(None)
             yield from train(Phase(
-                name=name + suffix, net=student, optimizer=Adam(student.params, cfg.student_lr),
+                name=name, net=student, optimizer=Adam(student.params, cfg.student_lr),
                 loss=lambda logits, t, cols=cols: soft_target(logits, t, cfg.temperature, cols, "kl"),
                 batches=shuffled_batches(noise, targets, cfg.batch_size, seeding.rng(seed, "shuffle", name)),
                 epochs=cfg.student_epochs, schedule=Constant(cfg.student_lr), evaluate=evaluate,
             ), ctx.should_stop)
             nets[name] = student
         predictions = {name: predict(net, x_test, DIGITS) for name, net in nets.items()}
-        if save:  # with several seeds, the last seed's networks
-            for name, net in nets.items():
-                label = "untrained: the shared initial weights" if name == "untrained" else LABELS[name]
-                ctx.save_model(name, net, role=ROLES.get(name, "control"), label=label,
-                               short=SHORT[name], scale="symmetric", init_from=INIT_FROM.get(name),
-                               meta={"task": self.name, "seed": seed, "config": cfg.to_dict()})
+        for name, net in nets.items():
+            label = "untrained: the shared initial weights" if name == "untrained" else LABELS[name]
+            ctx.save_model(name, net, role=ROLES.get(name, "control"), label=label,
+                           short=SHORT[name], scale="symmetric", init_from=INIT_FROM.get(name),
+                           meta={"task": self.name, "seed": seed, "config": cfg.to_dict()})
         return {
             "seed": seed,
             "accuracy": {name: float((p == y_test).mean()) for name, p in predictions.items()},
@@ -216,41 +200,33 @@ class Subliminal(Task):
         return len(cfg.seed_list()) * per_seed
 
 
-def summarize_seeds(cfg: SubliminalConfig, per_seed: list[dict], data) -> tuple[dict, Comparison]:
-    """Flat metrics (mean over seeds under the plain names, plus _mean/_std with several seeds) and the panel."""
-    names = [n for n in METRIC_NAMES if n in per_seed[0]["accuracy"]]
-    metrics, models = {}, []
-    for name in names:
-        values = [r["accuracy"][name] for r in per_seed]
-        stats = summarize(values)
-        metrics[METRIC_NAMES[name]] = stats["mean"]
-        if len(per_seed) > 1:
-            metrics[METRIC_NAMES[name] + "_mean"] = stats["mean"]
-            metrics[METRIC_NAMES[name] + "_std"] = stats["std"]
-            metrics[METRIC_NAMES[name] + "_ci95"] = stats["ci95"]
-        per_class = np.mean([r["per_class"][name] for r in per_seed], axis=0).tolist()
-        label = LABELS[name]
-        models.append({"name": name, "label": label, "short": SHORT[name], "test_accuracy": stats["mean"],
-                       "std": stats["std"], "ci95": stats["ci95"], "per_seed": values, "per_class": per_class})
-    metrics["seeds"] = len(per_seed)
-    agree = {f"teacher vs {name}": float(np.mean([r["agreement"][name] for r in per_seed]))
-             for name in names if name != "teacher"}
-    last = per_seed[-1]
-    rng = seeding.rng(last["seed"], "examples")
+def notes(cfg: SubliminalConfig, seeds: int) -> list[str]:
+    """What the panel says of the seeds and of settings that differ from the published ones."""
+    out = [f"{seeds} seeds: mean ± std, 95% interval" if seeds > 1 else
+           "one seed: the effect varies a lot between seeds; use --seeds 5 before drawing conclusions"]
+    preset_defaults = SubliminalConfig.build({"preset": cfg.preset})
+    if differs_from_defaults(cfg, preset_defaults, ("seed", "seeds", "controls", "preset")):
+        out.append(f"your settings differ from the {cfg.preset} preset the published figures were measured with")
+    return out
+
+
+def experiment_result(cfg: SubliminalConfig, result: dict, data) -> tuple[dict, Comparison]:
+    """One experiment's flat metrics and its panel (several seeds are combined by core/seeds.py)."""
+    names = [n for n in METRIC_NAMES if n in result["accuracy"]]
+    metrics = {METRIC_NAMES[name]: result["accuracy"][name] for name in names}
+    metrics["seeds"] = 1
+    models = [{"name": name, "label": LABELS[name], "short": SHORT[name], "test_accuracy": result["accuracy"][name],
+               "std": 0.0, "ci95": 0.0, "per_seed": [result["accuracy"][name]], "per_class": result["per_class"][name]}
+              for name in names]
+    agree = {f"teacher vs {name}": result["agreement"][name] for name in names if name != "teacher"}
+    rng = seeding.rng(result["seed"], "examples")
     indices = np.sort(rng.choice(len(data.test_labels), 3, replace=False))
     examples = {"indices": indices.tolist(), "labels": data.test_labels[indices].tolist(),
                 "images": data.test_images[indices].tolist(),
-                "predictions": {name: last["predictions"][name][indices].tolist() for name in names}}
-    ours = {m["name"]: m["test_accuracy"] for m in models}
-    reference = [{"what": what, "ours": ours.get(name), "published": value}
-                 for what, name, value in PUBLISHED[cfg.preset] if name in ours]
-    seeds_note = f"{len(per_seed)} seeds: mean ± std, 95% interval" if len(per_seed) > 1 else \
-        "one seed: the effect varies a lot between seeds; use --seeds 5 before drawing conclusions"
-    notes = [seeds_note]
-    preset_defaults = SubliminalConfig.build({"preset": cfg.preset})
-    if differs_from_defaults(cfg, preset_defaults, ("seed", "seeds", "controls", "preset")):
-        notes.append(f"your settings differ from the {cfg.preset} preset the published figures were measured with")
+                "predictions": {name: result["predictions"][name][indices].tolist() for name in names}}
+    reference = [{"what": what, "ours": result["accuracy"][name], "published": value, "metric": METRIC_NAMES[name]}
+                 for what, name, value in PUBLISHED[cfg.preset] if name in names]
     comparison = Comparison(
         title=f"subliminal learning ({cfg.preset} preset, T={cfg.temperature:g}, {cfg.aux} aux logits)",
-        models=models, agreement=agree, reference=reference, examples=examples, notes=notes)
+        models=models, agreement=agree, reference=reference, examples=examples, notes=notes(cfg, 1))
     return metrics, comparison
