@@ -17,7 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.command("train", context_settings=train.CONTEXT_SETTINGS)(train.train)
+app.command("train", cls=train.TaskCommand, context_settings=train.CONTEXT_SETTINGS)(train.train)
 app.command("tasks")(tasks.tasks)
 app.command("runs")(runs.runs)
 app.command("show")(show.show)

@@ -48,6 +48,26 @@ def parse_int_list(text: str, name: str = "value") -> tuple[int, ...]:
     return tuple(int(p) for p in re.split(r"\s*[,x ]\s*", text))
 
 
+TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
+def parse_text(tp, name: str, text) -> Any:
+    """An option typed as text (a form field, an option two tasks type differently) as the value
+    `tp` needs, with a one-line error; size lists and strings stay text (build parses lists)."""
+    if tp not in (bool, int, float):
+        return text
+    text = str(text).strip()
+    if tp is bool:
+        if text.lower() not in TRUE_WORDS + FALSE_WORDS:
+            raise ConfigError(f"{flag(name)} is a switch: true or false (got {text!r})")
+        return text.lower() in TRUE_WORDS
+    try:
+        return tp(text)
+    except ValueError:
+        what = "a whole number" if tp is int else "a number"
+        raise ConfigError(f"{flag(name)} takes {what} (got {text!r})") from None
+
+
 def check_int_list(values: tuple[int, ...], name: str, meta) -> None:
     low, high = meta.get("item_range", (1, None))
     if not values and not meta.get("allow_empty"):
@@ -93,6 +113,14 @@ class TrainConfig:
     # Named bundles of option values. A task with presets has a `preset` field whose default
     # preset is empty: the field defaults *are* the defaults, so Config() == Config.build({}).
     presets: ClassVar[dict[str, dict]] = {}
+    # Shared fields this task does not read (name -> what to use instead): not among its options,
+    # and refused when given, so an option is never silently ignored.
+    ignored: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def options(cls) -> list:
+        """The fields this task reads: its options, in order (for `digits train` and the TUI form)."""
+        return [f for f in fields(cls) if f.name not in cls.ignored]
 
     def seed_list(self) -> tuple[int, ...]:
         """The seeds the run trains: --seeds, or --seed alone."""
@@ -136,6 +164,9 @@ class TrainConfig:
     def build(cls, overrides: dict | None = None) -> "TrainConfig":
         """Defaults, then the chosen preset's values, then the user's explicit options; validated."""
         overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        for name in overrides:
+            if name in cls.ignored:
+                raise ConfigError(f"{flag(name)} does not apply to this task; {cls.ignored[name]}")
         names = {f.name for f in fields(cls)}
         unknown = set(overrides) - names
         if unknown:

@@ -12,6 +12,7 @@ forgetting), and task-2 accuracy, for both networks, and with --seeds their mean
 
 from dataclasses import dataclass
 from functools import partial
+from typing import ClassVar
 
 import numpy as np
 
@@ -47,6 +48,8 @@ class LwtaConfig(TrainConfig):
     block: int = option(2, "LWTA block size k: units compete in groups of k.", min=2)
     per_class: int = option(500, "Training images per class (a seeded sample).", min=1)
     split: str = option("0-4/5-9", "Task 1 / task 2 classes.", choices=tuple(SPLITS))
+
+    ignored: ClassVar[dict[str, str]] = {"train_size": "lwta samples --per-class images of each class"}
 
     def validate(self) -> None:
         super().validate()

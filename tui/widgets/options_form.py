@@ -17,12 +17,9 @@ from textual.events import DescendantFocus
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from digits.core.config import TrainConfig, field_types, flag
+from digits.core.config import TrainConfig, field_types, flag, parse_text
 from digits.core.errors import ConfigError
 from digits.core.tasks import get_task
-
-TRUE_WORDS = ("1", "true", "yes", "on")
-FALSE_WORDS = ("0", "false", "no", "off")
 
 
 def as_text(value) -> str:
@@ -43,28 +40,7 @@ def parse_overrides(config_cls: type[TrainConfig], texts: dict[str, str]) -> dic
     choices, lists) is left to the config so its messages are the CLI's.
     """
     types = field_types(config_cls)
-    out = {}
-    for name, text in texts.items():
-        tp = types.get(name)
-        if tp in (bool, int, float):
-            text = str(text).strip()
-        if tp is bool:
-            if text.lower() not in TRUE_WORDS + FALSE_WORDS:
-                raise ConfigError(f"{flag(name)} is a switch: true or false (got {text!r})")
-            out[name] = text.lower() in TRUE_WORDS
-        elif tp is int:
-            try:
-                out[name] = int(text)
-            except ValueError:
-                raise ConfigError(f"{flag(name)} takes a whole number (got {text!r})") from None
-        elif tp is float:
-            try:
-                out[name] = float(text)
-            except ValueError:
-                raise ConfigError(f"{flag(name)} takes a number (got {text!r})") from None
-        else:
-            out[name] = text
-    return out
+    return {name: parse_text(types.get(name), name, text) for name, text in texts.items()}
 
 
 def option_of(widget: Widget) -> str | None:
@@ -75,7 +51,7 @@ def option_of(widget: Widget) -> str | None:
 def form_values(task: str, given: dict | None = None) -> dict[str, str]:
     """The texts the form shows: the task's defaults, then its preset's values, then `given`."""
     config_cls = get_task(task).Config
-    names = [f.name for f in fields(config_cls)]
+    names = [f.name for f in config_cls.options()]
     given = {k: as_text(v) for k, v in (given or {}).items() if k in names}
     preset = {"preset": given["preset"]} if "preset" in given else {}
     try:
@@ -123,7 +99,7 @@ class OptionsForm(Vertical):
     def compose(self) -> ComposeResult:
         types = field_types(self.config_cls)
         # The preset first: choosing one rewrites the values below it.
-        ordered = sorted(fields(self.config_cls), key=lambda f: f.name != "preset")
+        ordered = sorted(self.config_cls.options(), key=lambda f: f.name != "preset")
         with VerticalScroll(id="option-rows"):
             for f in ordered:
                 with Horizontal(classes="option-row"):
@@ -186,7 +162,7 @@ class OptionsForm(Vertical):
     def mark_invalid(self, message: str) -> None:
         """Focus and mark the option a ConfigError message names first."""
         # --lr must not match --lr-decay: a flag ends where no word character or dash follows
-        found = [(m.start(), f.name) for f in fields(self.config_cls)
+        found = [(m.start(), f.name) for f in self.config_cls.options()
                  if (m := re.search(re.escape(flag(f.name)) + r"(?![\w-])", message))]
         if not found:
             return
