@@ -183,7 +183,7 @@ def test_runs_dir_from_digits_home(tmp_path, monkeypatch):
 def test_help_shows_every_option_with_its_default():
     result = invoke("train", "--help")
     text_out = " ".join(result.stdout.split())
-    for text in ("--task", "--epochs", "baseline: Training epochs. (default 6)", "--lr", "--seed", "--batch-size",
+    for text in ("--task", "--epochs", "Training epochs. (default 6)", "--lr", "--seed", "--batch-size",
                  "--runs-dir", "--json", "--quiet", "--hidden", "(default 256,128)", "--preset"):
         assert text in text_out
 
