@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from benchmarks.common import machine_line
-from digits.core import kernels
+from digits.core.nn import kernels
 
 
 def step_ms(arrays, use: str, repeats: int) -> float:

@@ -10,8 +10,8 @@ import argparse
 import statistics
 import time
 
-from digits.core.dataset import load_dataset
-from digits.core.runner import execute
+from digits.core.data.dataset import load_dataset
+from digits.core.runs.runner import execute
 from digits.core.tasks.baseline import BaselineConfig
 
 TARGET = 0.97

@@ -10,13 +10,13 @@ import time
 import numpy as np
 
 from digits.core import seeding
-from digits.core.dataset import load_dataset
+from digits.core.data.dataset import load_dataset
+from digits.core.data.preprocess import to_inputs
 from digits.core.events import EpochFinished
-from digits.core.flops import train_flops
-from digits.core.losses import cross_entropy
-from digits.core.network import Network
-from digits.core.optim import Adam
-from digits.core.preprocess import to_inputs
+from digits.core.nn.flops import train_flops
+from digits.core.nn.losses import cross_entropy
+from digits.core.nn.network import Network
+from digits.core.nn.optim import Adam
 from digits.core.training import Phase, shuffled_batches, train
 
 
@@ -44,7 +44,7 @@ def machine_line() -> str:
             flags = " AVX-512" if " avx512f" in f.read() else ""
     except OSError:
         pass
-    from digits.core import kernels
+    from digits.core.nn import kernels
     return (f"{cpu_model()}{flags} · {threads()} threads · Python {platform.python_version()} · "
             f"numpy {np.__version__} · kernels {kernels.backend()}")
 
@@ -68,7 +68,7 @@ def mlp_epochs(sizes: list[int], x: np.ndarray, y: np.ndarray, epochs: int, batc
 
 
 def flops_per_sample(sizes: list[int]) -> int:
-    """Matrix-product FLOPs of one training step per sample (see `digits.core.flops`)."""
+    """Matrix-product FLOPs of one training step per sample (see `digits.core.nn.flops`)."""
     return train_flops(sizes, 1)
 
 

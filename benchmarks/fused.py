@@ -2,7 +2,7 @@
 
     python -m benchmarks.fused [--repeats 400]
 
-Times `digits.core.fused` (bias + ReLU, ReLU backward + bias gradient, uint8 images to inputs)
+Times `digits.core.nn.fused` (bias + ReLU, ReLU backward + bias gradient, uint8 images to inputs)
 with numba and with numpy, alternating the two in one process.
 """
 
@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 
 from benchmarks.common import machine_line
-from digits.core import fused
+from digits.core.nn import fused
 
 SHAPES = [(256, 256), (128, 800), (128, 1200)]  # (batch, units): subliminal, distill student, distill teacher
 

@@ -3,7 +3,7 @@
     python -m benchmarks.tasks [--quick] [--repeat N] [--only subliminal-no-controls,subliminal,distill,baseline]
 
 For every run: the matrix-product FLOPs it performs (counted analytically by the task, see
-`digits.core.flops`), the float32 GEMM peak of its (teacher) network measured here at its batch
+`digits.core.nn.flops`), the float32 GEMM peak of its (teacher) network measured here at its batch
 size (each layer's forward, weight-gradient and input-gradient products timed alone, see
 `peak_gflops`), and
 
@@ -29,7 +29,7 @@ import numpy as np
 
 from benchmarks.common import machine_line, run_cli
 from benchmarks.peak import gflops
-from digits.core.dataset import load_dataset
+from digits.core.data.dataset import load_dataset
 from digits.core.tasks.base import get_task
 
 # name -> (task, extra CLI arguments, wall-time target s, reference seconds and what it ran)

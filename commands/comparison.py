@@ -8,7 +8,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from digits.core.render import ascii_art
+from digits.imaging.render import ascii_art
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
 

@@ -53,7 +53,7 @@ def runs_root(ctx: typer.Context) -> Path:
 
 
 def saved_runs(ctx: typer.Context) -> list[dict]:
-    from digits.core.runs import list_runs
+    from digits.core.runs.directory import list_runs
 
     try:
         return list_runs(runs_root(ctx))

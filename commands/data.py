@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from digits.commands.common import errors_reported, out_console, print_json
-from digits.core.dataset import load_dataset
+from digits.core.data.dataset import load_dataset
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 

@@ -17,8 +17,8 @@ from rich.text import Text
 from digits.commands.common import print_error
 from digits.commands.comparison import render_comparison
 from digits.core import events as ev
-from digits.core.render import ascii_art
 from digits.core.tasks import headline
+from digits.imaging.render import ascii_art
 
 
 def fmt_metric(name: str, value) -> str:

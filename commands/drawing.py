@@ -20,8 +20,8 @@ from rich.text import Text
 
 from digits.commands.common import out_console
 from digits.commands.terminal import MODES, cell_pixels, choose_mode, explicit
-from digits.core import kitty, sixel
-from digits.core.render import ascii_art, grey_levels, half_block_cells, upscale
+from digits.imaging import kitty, sixel
+from digits.imaging.render import ascii_art, grey_levels, half_block_cells, upscale
 
 RENDER_OPTION = typer.Option("auto", "--render", help=f"How to draw digits: {', '.join(MODES)} (auto: Sixel or "
                                                       "Kitty graphics when the terminal has them, else colour "

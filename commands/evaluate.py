@@ -13,7 +13,7 @@ from digits.commands.run_views import (
     RUNS_DIR_OPTION,
     load_views,
 )
-from digits.core.inspection import confusion_matrix, top_confusions
+from digits.core.runs.inspection import confusion_matrix, top_confusions
 from digits.core.stats import per_class_accuracy
 
 

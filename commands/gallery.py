@@ -26,8 +26,8 @@ from digits.commands.run_views import (
     load_views,
 )
 from digits.core.errors import ConfigError
-from digits.core.inspection import rank
-from digits.core.record import Record
+from digits.core.runs.inspection import rank
+from digits.core.runs.record import Record
 
 SORTS = ("confidence", "loss", "index")
 

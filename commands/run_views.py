@@ -10,10 +10,10 @@ import typer
 
 from digits.commands import completion
 from digits.core import paths
-from digits.core.dataset import Dataset, load_dataset
+from digits.core.data.dataset import Dataset, load_dataset
 from digits.core.errors import RunLookupError
-from digits.core.inspection import ModelView, find_run, load_models, probabilities
-from digits.core.record import Record
+from digits.core.runs.inspection import ModelView, find_run, load_models, probabilities
+from digits.core.runs.record import Record
 
 RUN_OPTION = typer.Option(None, "--run", help="Run id (see `digits runs`) or run directory; default: the "
                                               "newest run that saved models.", autocompletion=completion.runs)

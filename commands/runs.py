@@ -8,7 +8,7 @@ from rich.table import Table
 
 from digits.commands.common import err_console, out_console, print_json
 from digits.core import paths
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 from digits.core.tasks import headline
 
 STATUS_STYLE = {"finished": "green", "interrupted": "yellow", "failed": "red", "abandoned": "red"}

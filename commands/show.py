@@ -26,7 +26,7 @@ from digits.commands.run_views import (
     load_views,
 )
 from digits.core.errors import RunLookupError
-from digits.core.record import Record
+from digits.core.runs.record import Record
 
 MODEL_OPTION = typer.Option(None, "--model", help="Model of the run to show (repeatable, or 'all'); default: "
                                                   "teacher and student, or the run's only model.",

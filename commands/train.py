@@ -27,10 +27,10 @@ from digits.commands.common import (
 from digits.commands.display import RichDisplay
 from digits.core import paths
 from digits.core.config import field_types, flag, is_int_tuple, parse_int_list, parse_text
-from digits.core.dataset import load_dataset
+from digits.core.data.dataset import load_dataset
 from digits.core.errors import ConfigError
 from digits.core.events import Error, RunFinished, RunInterrupted
-from digits.core.runner import execute
+from digits.core.runs.runner import execute
 from digits.core.tasks import DEFAULT_TASK, TASKS, get_task
 
 CONTEXT_SETTINGS = {"allow_extra_args": True}  # lets `--hidden 256 256` work as the users type it

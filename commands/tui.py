@@ -9,7 +9,7 @@ from digits.commands.common import errors_reported
 from digits.commands.drawing import RENDER_OPTION
 from digits.commands.terminal import choose_mode
 from digits.core import paths
-from digits.core.dataset import load_dataset
+from digits.core.data.dataset import load_dataset
 
 
 def tui(
@@ -31,7 +31,7 @@ def tui(
             import textual_image.widget  # noqa: F401  (queries the terminal's cell size on import)
         root = runs_dir or paths.runs_root()
         if run is not None:
-            from digits.core.inspection import find_run
+            from digits.core.runs.inspection import find_run
 
             find_run(root, run)  # a wrong id is reported here, as a one-line error
 

@@ -8,7 +8,7 @@ the lost accuracy.
 
 import numpy as np
 
-from digits.core.losses import softmax
+from digits.core.nn.losses import softmax
 
 
 def mean_probability(logits: np.ndarray, offsets: dict[int, float], cls: int) -> float:

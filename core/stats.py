@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from digits.core.dataset import CLASSES
+from digits.core.data.dataset import CLASSES
 
 # Two-sided 95% Student-t quantiles t(0.975, df) for df = 1..30.
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digits.core.dataset import CLASSES
+from digits.core.data.dataset import CLASSES
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, Event, PhaseFinished, PhaseStarted, Progress
-from digits.core.network import Network
-from digits.core.optim import clip_global_norm
+from digits.core.nn.network import Network
+from digits.core.nn.optim import clip_global_norm
 from digits.core.stats import per_class_accuracy
 
 PROGRESS_INTERVAL = 0.1  # seconds between Progress events

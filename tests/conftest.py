@@ -11,8 +11,8 @@ os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from digits.core import idx  # noqa: E402
-from digits.core.dataset import FILES, load_dataset  # noqa: E402
+from digits.core.data import idx  # noqa: E402
+from digits.core.data.dataset import FILES, load_dataset  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

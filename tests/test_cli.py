@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 
 runner = CliRunner()
 QUICK = ["--epochs", "1", "--train-size", "2000", "--hidden", "32"]
@@ -225,7 +225,7 @@ def test_display_draws_full_size_digits_on_a_wide_terminal(mnist):
     from rich.console import Console
 
     from digits.commands.display import RichDisplay
-    from digits.core.runner import execute
+    from digits.core.runs.runner import execute
     from digits.core.tasks.baseline import BaselineConfig
 
     out = io.StringIO()
@@ -277,8 +277,8 @@ def test_quiet_and_runs_show_each_tasks_headline(tmp_path):
 
 
 def test_a_label_of_200_is_one_line_and_exit_1(tiny_dir, tmp_path):
-    from digits.core import idx
-    from digits.core.dataset import load_dataset
+    from digits.core.data import idx
+    from digits.core.data.dataset import load_dataset
 
     labels = load_dataset(tiny_dir).test_labels.copy()
     labels[0] = 200

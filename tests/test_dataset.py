@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import make_idx_dir
 
-from digits.core import dataset as ds
-from digits.core import idx
+from digits.core.data import dataset as ds
+from digits.core.data import idx
 from digits.core.errors import DataError
 
 

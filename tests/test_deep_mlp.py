@@ -5,15 +5,15 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.optim import SGD
-from digits.core.runner import execute
+from digits.core.nn.optim import SGD
+from digits.core.runs.runner import execute
 from digits.core.tasks.deep_mlp import DeepMlpConfig
 
 TINY = {"hidden": "32", "epochs": 2, "train_size": 600, "batch_size": 100}
 
 
 def test_ablation_trains_both_from_the_same_init_and_reports_both(mnist, tmp_path):
-    from digits.core.persist import load_network
+    from digits.core.nn.persist import load_network
 
     events = list(execute("deep-mlp", DeepMlpConfig.build({**TINY, "ablation": True}), mnist, tmp_path))
     final = events[-1]

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.runner import execute
+from digits.core.runs.runner import execute
 from digits.core.tasks import TASKS, get_task
 
 TINY = {

@@ -2,8 +2,8 @@
 
 import pytest
 
-from digits.core.network import Dense
-from digits.core.runner import execute
+from digits.core.nn.network import Dense
+from digits.core.runs.runner import execute
 from digits.core.tasks.base import get_task
 from digits.core.tasks.baseline import BaselineConfig
 from digits.core.tasks.distill import DistillConfig

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from digits.core import fused
+from digits.core.nn import fused
 
 
 def batch(seed, shape=(37, 53)):

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from digits.core import losses
-from digits.core.network import Network
+from digits.core.nn import losses
+from digits.core.nn.network import Network
 
 
 def numeric_grad(f, x, eps=1e-6):
@@ -95,7 +95,7 @@ def test_soft_target_kl_is_zero_at_the_target_and_scaled_by_t_squared():
 
 def test_highway_block_gradients():
     """Highway blocks (transform and carry paths, gate) between dense layers, in float64."""
-    from digits.core.network import Dense, Highway
+    from digits.core.nn.network import Dense, Highway
 
     rng = np.random.default_rng(3)
     layers = [Dense.create(rng, 5, 4, "tanh", "glorot_normal", "fan_in_uniform", np.float64),

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from xwd import read_xwd
 
 from digits.commands.app import app
-from digits.core.sixel import quantise
+from digits.imaging.sixel import quantise
 
 pytestmark = [
     pytest.mark.e2e,

@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.network import Highway, gate_means
-from digits.core.optim import clip_global_norm
-from digits.core.persist import load_network, save_network
-from digits.core.runner import execute
+from digits.core.nn.network import Highway, gate_means
+from digits.core.nn.optim import clip_global_norm
+from digits.core.nn.persist import load_network, save_network
+from digits.core.runs.runner import execute
 from digits.core.tasks.highway import HighwayConfig, build
 
 TINY = {"depth": 3, "width": 8, "epochs": 1, "train_size": 600, "test_size": 300, "batch_size": 50}

@@ -5,7 +5,7 @@ import gzip
 import numpy as np
 import pytest
 
-from digits.core import idx
+from digits.core.data import idx
 from digits.core.errors import DataError
 
 

@@ -7,11 +7,11 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.dataset import load_dataset
-from digits.core.inspection import confusion_matrix, find_run, top_confusions
-from digits.core.network import Network
-from digits.core.record import ModelInfo
-from digits.core.runs import RunDir
+from digits.core.data.dataset import load_dataset
+from digits.core.nn.network import Network
+from digits.core.runs.directory import RunDir
+from digits.core.runs.inspection import confusion_matrix, find_run, top_confusions
+from digits.core.runs.record import ModelInfo
 
 runner = CliRunner()
 

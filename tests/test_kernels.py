@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from digits.core import kernels
+from digits.core.nn import kernels
 
 
 def arrays(seed, shape=(37, 53)):

@@ -1,7 +1,7 @@
 """The architecture's direction of imports, checked on the source (AST): `core/` never imports a
 front-end; the front-ends (`commands/`, `tui/`) know no task — they import no module of
 `core/tasks/` but the registry and hold no task name as a string to branch on. What a front-end
-needs to know about a task comes from the run record (core/record.py)."""
+needs to know about a task comes from the run record (core/runs/record.py)."""
 
 import ast
 from pathlib import Path
@@ -46,8 +46,23 @@ def test_the_scans_see_the_code():
 
 def test_core_imports_no_front_end():
     offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in sources("core") for m in imported_modules(p)
-                 if m.startswith(("digits.commands", "digits.tui"))]
+                 if m.startswith(("digits.commands", "digits.tui", "digits.imaging"))]
     assert not offenders, offenders
+
+
+def test_the_shared_imaging_package_imports_no_front_end():
+    offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in sources("imaging") for m in imported_modules(p)
+                 if m.startswith(("digits.commands", "digits.tui"))]
+    assert sources("imaging") and not offenders, offenders
+
+
+def test_core_is_split_by_concern():
+    """The network math, the data and the runs each have a package; core/ itself keeps only what
+    every part shares (config, errors, events, seeding, stats, paths, atomic files) and the loop."""
+    top = {p.stem for p in (ROOT / "core").glob("*.py")} - {"__init__"}
+    assert {p.name for p in (ROOT / "core").iterdir() if p.is_dir() and p.name != "__pycache__"} == {
+        "nn", "data", "runs", "tasks"}
+    assert top == {"atomic", "calibration", "config", "errors", "events", "paths", "seeding", "stats", "training"}
 
 
 @pytest.mark.parametrize("folder", FRONT_ENDS)

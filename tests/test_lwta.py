@@ -5,10 +5,10 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.activations import activation_functions
-from digits.core.losses import cross_entropy
-from digits.core.network import Dense
-from digits.core.runner import execute
+from digits.core.nn.activations import activation_functions
+from digits.core.nn.losses import cross_entropy
+from digits.core.nn.network import Dense
+from digits.core.runs.runner import execute
 from digits.core.tasks.lwta import LwtaConfig, head_accuracy, sample_per_class
 
 TINY = {"hidden": "16,16", "epochs": 1, "per_class": 30, "batch_size": 25}
@@ -79,7 +79,7 @@ def test_tiny_run_reports_forgetting_for_both_networks_over_seeds(mnist, tmp_pat
 
 
 def test_both_networks_start_from_the_same_weights(mnist, tmp_path):
-    from digits.core.persist import load_network
+    from digits.core.nn.persist import load_network
 
     cfg = LwtaConfig.build({**TINY, "epochs": 1, "lr": 1e-9, "momentum": 0, "weight_decay": 0})  # barely moves
     final = list(execute("lwta", cfg, mnist, tmp_path))[-1]

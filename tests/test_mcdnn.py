@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.persist import load_network
-from digits.core.runner import execute
+from digits.core.nn.persist import load_network
+from digits.core.runs.runner import execute
 from digits.core.tasks.mcdnn import McdnnConfig, column
 
 TINY = {"hidden": "32,16", "epochs": 3, "lr_drop_epoch": 2, "train_size": 1000, "batch_size": 100}
@@ -46,7 +46,7 @@ def test_two_columns_averaged(mnist, tmp_path):
 
 
 def test_averaging_the_saved_columns_gives_the_reported_error(mnist, tmp_path):
-    from digits.core.inspection import find_run, load_models, probabilities
+    from digits.core.runs.inspection import find_run, load_models, probabilities
 
     cfg = McdnnConfig.build({**TINY, "columns": 2})
     final = list(execute("mcdnn", cfg, mnist, tmp_path))[-1]

@@ -1,10 +1,10 @@
-"""core/mnist_style: the brush, the stroke, and MNIST's crop-scale-centre preprocessing."""
+"""imaging/mnist_style: the brush, the stroke, and MNIST's crop-scale-centre preprocessing."""
 
 import numpy as np
 import pytest
 
-from digits.core.inspection import find_run, load_models, probabilities
-from digits.core.mnist_style import BOX, CENTRE, centre_of_mass, line, preprocess, resample_matrix, stamp
+from digits.core.runs.inspection import find_run, load_models, probabilities
+from digits.imaging.mnist_style import BOX, CENTRE, centre_of_mass, line, preprocess, resample_matrix, stamp
 
 
 def blank() -> np.ndarray:

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from digits.core import kernels
-from digits.core.optim import SGD, Adam, make_optimizer
-from digits.core.schedules import Constant, Exponential, Step, make_schedule
+from digits.core.nn import kernels
+from digits.core.nn.optim import SGD, Adam, make_optimizer
+from digits.core.nn.schedules import Constant, Exponential, Step, make_schedule
 
 
 @pytest.fixture(autouse=True, params=["numba", "numpy"])

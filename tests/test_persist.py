@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from digits.core.errors import ModelFileError
-from digits.core.network import Network
-from digits.core.persist import load_network, save_network
+from digits.core.nn.network import Network
+from digits.core.nn.persist import load_network, save_network
 
 
 @pytest.fixture

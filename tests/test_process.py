@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 
 LONG = ["--epochs", "200", "--hidden", "64"]
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from tui_support import FIXTURE_RUNS
 
-from digits.core.record import Record, aggregate, results, table
-from digits.core.runner import execute
-from digits.core.runs import read_run
+from digits.core.runs.directory import read_run
+from digits.core.runs.record import Record, aggregate, results, table
+from digits.core.runs.runner import execute
 from digits.core.stats import summarize
 from digits.core.tasks import TASKS, get_task
 

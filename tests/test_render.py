@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from golden_files import check_golden
 
-from digits.core.render import RAMP, ascii_art, grey_levels, half_block_cells
+from digits.imaging.render import RAMP, ascii_art, grey_levels, half_block_cells
 
 
 def test_one_character_per_pixel_with_stretch():

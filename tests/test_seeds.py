@@ -1,13 +1,13 @@
 """Seeds as a unit: a task trains one seed; `--seeds` is the same task run once per seed plus one
-combination (core/seeds.py). Each seed of a --seeds run gives exactly the numbers of a separate run
+combination (core/runs/seeds.py). Each seed of a --seeds run gives exactly the numbers of a separate run
 at that seed, for every task; the combination is the sample mean, std and 95% t-interval."""
 
 import pytest
 
-from digits.core.record import Record
-from digits.core.runner import execute
-from digits.core.runs import read_run
-from digits.core.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
+from digits.core.runs.directory import read_run
+from digits.core.runs.record import Record
+from digits.core.runs.runner import execute
+from digits.core.runs.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
 from digits.core.stats import summarize
 from digits.core.tasks import get_task
 

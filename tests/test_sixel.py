@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from golden_files import check_golden
 
-from digits.core import kitty, sixel
+from digits.imaging import kitty, sixel
 
 
 def body(encoded: str) -> str:

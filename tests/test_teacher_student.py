@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from digits.core.calibration import fit_offsets, mean_probability
-from digits.core.losses import softmax
-from digits.core.persist import load_network
-from digits.core.runner import execute
+from digits.core.nn.losses import softmax
+from digits.core.nn.persist import load_network
+from digits.core.runs.runner import execute
 from digits.core.tasks.distill import DistillConfig, transfer_mask
 from digits.core.tasks.subliminal import SubliminalConfig
 
@@ -106,7 +106,7 @@ def test_omitted_classes_are_absent_from_the_transfer_set(mnist):
 
 def test_distill_end_to_end_and_results_file(mnist, tmp_path):
     from digits.core import seeding
-    from digits.core.preprocess import to_inputs
+    from digits.core.data.preprocess import to_inputs
     from digits.core.tasks.common import training_subset
 
     config = DistillConfig.build(TINY_DISTILL)

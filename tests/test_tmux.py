@@ -12,7 +12,7 @@ from terminal_session import DIGITS, Tmux, cell_colours
 from typer.testing import CliRunner
 
 from digits.commands.app import app
-from digits.core.render import ascii_art
+from digits.imaging.render import ascii_art
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install -y tmux)")
 

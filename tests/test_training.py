@@ -6,10 +6,10 @@ import pytest
 from digits.core import seeding
 from digits.core.errors import RunCancelled, TrainingDiverged
 from digits.core.events import EpochFinished, PhaseFinished, PhaseStarted
-from digits.core.losses import cross_entropy
-from digits.core.network import Network
-from digits.core.optim import SGD
-from digits.core.runner import execute
+from digits.core.nn.losses import cross_entropy
+from digits.core.nn.network import Network
+from digits.core.nn.optim import SGD
+from digits.core.runs.runner import execute
 from digits.core.tasks.baseline import BaselineConfig
 from digits.core.training import Phase, shuffled_batches, train
 
@@ -85,7 +85,7 @@ def test_divergence_names_phase_and_suggests_lower_lr():
 
 
 def test_runner_marks_runs_for_every_ending(mnist, tmp_path):
-    from digits.core.runs import list_runs
+    from digits.core.runs.directory import list_runs
 
     config = BaselineConfig.build({"epochs": 1, "train_size": 1000, "hidden": "8"})
     events = list(execute("baseline", config, mnist, tmp_path, should_stop=lambda: True))

@@ -152,7 +152,7 @@ async def test_run_picker_opens_a_run_and_dataset_alone(mnist, tui_runs):
 async def test_keys_in_one_batch_and_reopening_runs(mnist, tui_runs):
     """A filter key arriving with `end` (stale cursor messages), reopening the loaded run, and two
     loads in a row (the later wins)."""
-    from digits.core.inspection import find_run
+    from digits.core.runs.inspection import find_run
 
     root, ids = tui_runs
     app = DigitsApp(mnist, root, run=ids["subliminal"])

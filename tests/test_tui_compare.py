@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from tui_support import lab_app, show_screen, text_of
 
-from digits.core.inspection import confusion_matrix
+from digits.core.runs.inspection import confusion_matrix
 from digits.tui.widgets.class_bars import ClassBars
 from digits.tui.widgets.confusion import AgreementGrid, ConfusionGrid
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from textual.widgets import Static
 
-from digits.core.inspection import find_run
-from digits.core.mnist_style import line, preprocess, stamp
+from digits.core.runs.inspection import find_run
+from digits.imaging.mnist_style import line, preprocess, stamp
 from digits.tui.app import DigitsApp
 from digits.tui.widgets.canvas import DrawCanvas
 from digits.tui.widgets.digit import DigitImage

@@ -29,7 +29,7 @@ from textual.widgets import Input, Select
 from textual.worker import Worker, WorkerState
 
 from digits.core import events as ev
-from digits.core.dataset import load_dataset
+from digits.core.data.dataset import load_dataset
 from digits.tui.app import SCREENS, DigitsApp, screen_class
 from digits.tui.screens.detail import DetailScreen
 from digits.tui.screens.help import HelpScreen

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input
 from tui_support import lab_app
 
 from digits.core import events as ev
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 from digits.tui.app import DigitsApp
 from digits.tui.screens.help import HelpScreen
 from digits.tui.screens.train import TrainScreen

@@ -21,7 +21,7 @@ import time
 import pytest
 from terminal_session import DIGITS, Tmux
 
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install -y tmux)")
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from textual.widgets import Checkbox, Input, Select, Static
 
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 from digits.tui.app import DigitsApp
 from digits.tui.screens.train import TrainScreen
 from digits.tui.widgets.event_log import EventLog

@@ -1,9 +1,9 @@
-"""Affine and elastic warps (core/warp.py): identity at zero strength, range, smooth seeded fields."""
+"""Affine and elastic warps (core/data/warp.py): identity at zero strength, range, smooth seeded fields."""
 
 import numpy as np
 import pytest
 
-from digits.core.warp import WarpConfig, augment_batch, elastic_fields, gaussian_matrix, sample_bilinear, warp
+from digits.core.data.warp import WarpConfig, augment_batch, elastic_fields, gaussian_matrix, sample_bilinear, warp
 
 
 def test_zero_strength_is_the_identity(mnist):

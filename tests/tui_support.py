@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.geometry import Region
 
-from digits.core.inspection import find_run
+from digits.core.runs.inspection import find_run
 
 FIXTURE_RUNS = Path(__file__).resolve().parent / "fixtures" / "runs"
 TASKS = ("baseline", "subliminal", "distill")

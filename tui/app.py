@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, get_current_worker
 
-from digits.core.dataset import Dataset
+from digits.core.data.dataset import Dataset
 from digits.core.errors import DigitsError
-from digits.core.inspection import find_run
+from digits.core.runs.inspection import find_run
 from digits.tui.lab import Lab
 from digits.tui.palette import LabCommands
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from digits.core.inspection import rank
+from digits.core.runs.inspection import rank
 from digits.tui.lab import Lab
 
 SHOW = ("all", "wrong", "correct")

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from digits.core.dataset import Dataset
-from digits.core.inspection import ModelView, load_models, probabilities
-from digits.core.network import Network
-from digits.core.record import ModelInfo, Record
+from digits.core.data.dataset import Dataset
+from digits.core.nn.network import Network
+from digits.core.runs.inspection import ModelView, load_models, probabilities
+from digits.core.runs.record import ModelInfo, Record
 
 CLASSES = 10
 # Roles shown first when a run has several models (the rest keep the run's order).

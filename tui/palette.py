@@ -4,7 +4,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 
 
 class LabCommands(Provider):

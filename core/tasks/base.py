@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from digits.core.atomic import write_json
 from digits.core.config import TrainConfig
-from digits.core.dataset import Dataset
+from digits.core.data.dataset import Dataset
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison, Event
-from digits.core.network import Network
-from digits.core.record import Head, ModelInfo
-from digits.core.runs import RunDir
-from digits.core.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
+from digits.core.nn.network import Network
+from digits.core.runs.directory import RunDir
+from digits.core.runs.record import Head, ModelInfo
+from digits.core.runs.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
 
 
 @dataclass
@@ -63,7 +63,7 @@ class Task:
         raise NotImplementedError
 
     def combine(self, config: TrainConfig, runs: list[SeedRun]) -> tuple[dict, Comparison | None]:
-        """Several seeds' runs as one result: metrics over seeds and one panel (core/seeds.py).
+        """Several seeds' runs as one result: metrics over seeds and one panel (core/runs/seeds.py).
         Tasks override `seed_notes` (or this) to say what their seeds show."""
         metrics = metrics_over_seeds(runs)
         return metrics, panel_over_seeds(runs, metrics, notes=self.seed_notes(config, runs, metrics))
@@ -73,7 +73,7 @@ class Task:
         return [f"{len(runs)} seeds ({seeds}): mean ± std and 95% interval over the seeds"]
 
     def flops(self, config: TrainConfig, dataset: Dataset) -> int:
-        """The matrix-product FLOPs `run` performs (see `digits.core.flops`), for the speed benchmarks."""
+        """The matrix-product FLOPs `run` performs (see `digits.core.nn.flops`), for the speed benchmarks."""
         raise NotImplementedError
 
 

@@ -8,13 +8,13 @@ import numpy as np
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
-from digits.core.flops import forward_flops, train_flops
-from digits.core.init import BIAS_INITS, WEIGHT_INITS
-from digits.core.losses import cross_entropy
-from digits.core.network import Network
-from digits.core.optim import OPTIMIZERS, make_optimizer
-from digits.core.preprocess import SCALES, to_inputs
-from digits.core.schedules import SCHEDULES, make_schedule
+from digits.core.data.preprocess import SCALES, to_inputs
+from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.init import BIAS_INITS, WEIGHT_INITS
+from digits.core.nn.losses import cross_entropy
+from digits.core.nn.network import Network
+from digits.core.nn.optim import OPTIMIZERS, make_optimizer
+from digits.core.nn.schedules import SCHEDULES, make_schedule
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import examples, test_inputs, training_subset
 from digits.core.training import Phase, accuracy, shuffled_batches, test_accuracy, train

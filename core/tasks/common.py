@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from digits.core.dataset import Dataset
+from digits.core.data.dataset import Dataset
+from digits.core.data.preprocess import to_inputs
 from digits.core.events import Examples
-from digits.core.network import Network
-from digits.core.preprocess import to_inputs
+from digits.core.nn.network import Network
 from digits.core.training import predict
 
 

@@ -4,7 +4,7 @@ every batch (Cireşan, Meier, Gambardella & Schmidhuber 2010, Deep big simple ne
 784-512-256-10 tanh, Glorot-uniform weights, zero biases; SGD with heavy-ball momentum 0.9 and
 weight decay 1e-5 inside the velocity (v = 0.9·v + g + 1e-5·W; W −= lr·v, as the reference code
 does), lr 0.05 × 0.95^epoch, batch 128, 15 epochs, inputs in [0, 1]. Every batch is warped anew
-(`digits.core.warp`): rotation ±15°, scale 0.85-1.15, shift ±2 px, and an elastic field (σ = 4,
+(`digits.core.data.warp`): rotation ±15°, scale 0.85-1.15, shift ±2 px, and an elastic field (σ = 4,
 α = 8). `--ablation` also trains the same network on the plain digits, to show what the warps buy;
 `--no-augment` trains on plain digits only.
 """
@@ -16,19 +16,19 @@ import numpy as np
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
-from digits.core.dataset import require_mnist_shape
+from digits.core.data.dataset import require_mnist_shape
+from digits.core.data.preprocess import to_inputs
+from digits.core.data.warp import WarpConfig, augment_batch
 from digits.core.events import Comparison
-from digits.core.flops import forward_flops, train_flops
-from digits.core.losses import cross_entropy
-from digits.core.network import Network
-from digits.core.optim import SGD
-from digits.core.preprocess import to_inputs
-from digits.core.schedules import Exponential
+from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.losses import cross_entropy
+from digits.core.nn.network import Network
+from digits.core.nn.optim import SGD
+from digits.core.nn.schedules import Exponential
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import test_inputs, training_subset
 from digits.core.training import Phase, predict, shuffled_batches, test_accuracy, train
-from digits.core.warp import WarpConfig, augment_batch
 
 REFERENCE = {"augmented": 0.0117, "plain": 0.021}  # test errors of the reference run (plain: ~2.0-2.2%)
 

@@ -12,19 +12,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from digits.core import seeding
-from digits.core.augment import random_translate
 from digits.core.calibration import BISECTION_LIMIT, fit_offsets, predict_with_offsets
 from digits.core.config import TrainConfig, option
-from digits.core.dataset import require_mnist_shape
+from digits.core.data.augment import random_translate
+from digits.core.data.dataset import require_mnist_shape
+from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
-from digits.core.flops import forward_flops, train_flops
-from digits.core.losses import cross_entropy, soft_target
-from digits.core.network import Network
-from digits.core.optim import Adam
-from digits.core.preprocess import to_inputs
-from digits.core.record import table
-from digits.core.schedules import Constant
+from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.losses import cross_entropy, soft_target
+from digits.core.nn.network import Network
+from digits.core.nn.optim import Adam
+from digits.core.nn.schedules import Constant
+from digits.core.runs.record import table
 from digits.core.stats import agreement, per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import differs_from_defaults, training_subset

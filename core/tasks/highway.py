@@ -16,14 +16,14 @@ from functools import partial
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
+from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
-from digits.core.losses import cross_entropy
-from digits.core.network import Dense, Highway, Network, gate_means
-from digits.core.optim import Adam
-from digits.core.preprocess import to_inputs
-from digits.core.record import table
-from digits.core.schedules import Constant
+from digits.core.nn.losses import cross_entropy
+from digits.core.nn.network import Dense, Highway, Network, gate_means
+from digits.core.nn.optim import Adam
+from digits.core.nn.schedules import Constant
+from digits.core.runs.record import table
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import evaluation_subset, training_subset

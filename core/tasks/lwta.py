@@ -18,15 +18,15 @@ import numpy as np
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
+from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
-from digits.core.losses import cross_entropy
-from digits.core.network import Network
-from digits.core.optim import SGD
-from digits.core.preprocess import to_inputs
-from digits.core.record import Head
-from digits.core.schedules import Constant
-from digits.core.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
+from digits.core.nn.losses import cross_entropy
+from digits.core.nn.network import Network
+from digits.core.nn.optim import SGD
+from digits.core.nn.schedules import Constant
+from digits.core.runs.record import Head
+from digits.core.runs.seeds import SeedRun, metrics_over_seeds, panel_over_seeds
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.training import Phase, shuffled_batches, train

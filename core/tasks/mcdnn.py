@@ -15,14 +15,14 @@ import numpy as np
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
+from digits.core.data.preprocess import to_inputs
 from digits.core.events import Comparison
-from digits.core.flops import forward_flops, train_flops
-from digits.core.init import glorot_uniform
-from digits.core.losses import cross_entropy, softmax
-from digits.core.network import Network
-from digits.core.optim import SGD
-from digits.core.preprocess import to_inputs
-from digits.core.schedules import Step
+from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.init import glorot_uniform
+from digits.core.nn.losses import cross_entropy, softmax
+from digits.core.nn.network import Network
+from digits.core.nn.optim import SGD
+from digits.core.nn.schedules import Step
 from digits.core.stats import per_class_accuracy, summarize
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import test_inputs, training_subset

@@ -16,14 +16,14 @@ import numpy as np
 
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
+from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
-from digits.core.flops import forward_flops, train_flops
-from digits.core.losses import cross_entropy, soft_target
-from digits.core.network import Network
-from digits.core.optim import Adam
-from digits.core.preprocess import to_inputs
-from digits.core.schedules import Constant
+from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.losses import cross_entropy, soft_target
+from digits.core.nn.network import Network
+from digits.core.nn.optim import Adam
+from digits.core.nn.schedules import Constant
 from digits.core.stats import agreement, per_class_accuracy
 from digits.core.tasks.base import Task, register
 from digits.core.tasks.common import differs_from_defaults, training_subset
@@ -211,7 +211,7 @@ def notes(cfg: SubliminalConfig, seeds: int) -> list[str]:
 
 
 def experiment_result(cfg: SubliminalConfig, result: dict, data) -> tuple[dict, Comparison]:
-    """One experiment's flat metrics and its panel (several seeds are combined by core/seeds.py)."""
+    """One experiment's flat metrics and its panel (several seeds are combined by core/runs/seeds.py)."""
     names = [n for n in METRIC_NAMES if n in result["accuracy"]]
     metrics = {METRIC_NAMES[name]: result["accuracy"][name] for name in names}
     metrics["seeds"] = 1

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from digits.core.inspection import confusion_matrix
+from digits.core.runs.inspection import confusion_matrix
 from digits.core.stats import per_class_accuracy
 from digits.tui.lab import CLASSES, Lab, cycle_pair
 from digits.tui.screens.base import LabScreen

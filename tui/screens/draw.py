@@ -1,6 +1,6 @@
 """`DrawScreen`: draw a digit and watch every model of the run guess it, live.
 
-The drawing goes through MNIST's own preprocessing (core/mnist_style.py) before the models see it,
+The drawing goes through MNIST's own preprocessing (imaging/mnist_style.py) before the models see it,
 and that preprocessed image is shown too. Each model gets a row: its guess and probability written
 out, then one bar per class (its height is the probability, so the rows read without colour).
 """
@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from digits.core.mnist_style import preprocess
+from digits.imaging.mnist_style import preprocess
 from digits.tui.lab import CLASSES, Lab
 from digits.tui.screens.base import LabScreen
 from digits.tui.widgets.canvas import DrawCanvas

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from digits.core.runs import list_runs
+from digits.core.runs.directory import list_runs
 from digits.core.tasks import QUICK_RUN, headline
 from digits.tui.screens.base import LabScreen
 

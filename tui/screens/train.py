@@ -24,8 +24,8 @@ from textual.worker import Worker, get_current_worker
 from digits.core import events as ev
 from digits.core.config import flag
 from digits.core.errors import ConfigError, DigitsError
-from digits.core.runner import execute
-from digits.core.runs import read_run
+from digits.core.runs.directory import read_run
+from digits.core.runs.runner import execute
 from digits.core.tasks import DEFAULT_TASK, TASKS, get_task, headline
 from digits.tui.screens.base import LabScreen
 from digits.tui.widgets.event_log import stop_point

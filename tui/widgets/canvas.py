@@ -2,7 +2,7 @@
 
 Each character cell shows two pixels stacked ("▀", the upper pixel as foreground, the lower as
 background), so the canvas is 28 columns × 14 rows, and a mouse position (a cell) paints at the
-point between its two pixels. The brush is MNIST-thick and soft (core/mnist_style.py); successive
+point between its two pixels. The brush is MNIST-thick and soft (imaging/mnist_style.py); successive
 drag points are joined by a stroke so fast drags leave no gaps. Every stroke can be undone.
 The canvas posts `DrawCanvas.Changed` with a copy of its pixels after each change.
 """
@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from digits.core.mnist_style import line, stamp
-from digits.core.render import half_block_cells
+from digits.imaging.mnist_style import line, stamp
+from digits.imaging.render import half_block_cells
 
 SIDE = 28
 ROWS = SIDE // 2

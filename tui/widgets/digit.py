@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from digits.core.render import RAMP, ascii_art, half_block_cells
+from digits.imaging.render import RAMP, ascii_art, half_block_cells
 
 GRAPHICS_MODES = ("sixel", "kitty")
 IMAGE_ROWS_SMALL = 7

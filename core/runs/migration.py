@@ -10,7 +10,7 @@ disk stay as they are.
 import json
 from pathlib import Path
 
-from digits.core.record import SCHEMA, Head, ModelInfo, numeric, results
+from digits.core.runs.record import SCHEMA, Head, ModelInfo, numeric, results
 
 # subliminal's teacher and same-init students start from its saved untrained weights
 INIT_FROM = {"teacher": "untrained", "student": "untrained", "all_same_init": "untrained"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digits.core.events import Comparison
-from digits.core.record import numeric
+from digits.core.runs.record import numeric
 from digits.core.stats import summarize
 
 

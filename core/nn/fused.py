@@ -9,14 +9,14 @@ They matter on the small networks, where a step's products take ~2 ms and each n
 256×256 batch costs tens of microseconds (`python -m benchmarks.fused` measures both forms). Each
 does exactly the float32 operations of its numpy form in the same order, so the two give
 bit-identical results (tests/test_fused.py); the numpy form is used when numba is missing or
-DIGITS_KERNELS=numpy (see `digits.core.kernels.backend`). NaN propagates as in numpy.
+DIGITS_KERNELS=numpy (see `digits.core.nn.kernels.backend`). NaN propagates as in numpy.
 """
 
 from functools import cache
 
 import numpy as np
 
-from digits.core.kernels import backend
+from digits.core.nn.kernels import backend
 
 INV_255 = np.float32(1 / 255)
 

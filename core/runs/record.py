@@ -8,7 +8,7 @@ for every task, read by every front-end (CLI, TUI) and by what comes later (swee
 - `environment`: versions, CPU and SIMD level, BLAS and threads, the kernels in use.
 
 The JSON Schema is docs/run-record.schema.json (the README describes it). Runs written before
-schema 2 still open: `read_record` migrates them (core/record_migration.py).
+schema 2 still open: `read_record` migrates them (core/runs/migration.py).
 """
 
 from dataclasses import asdict, dataclass, field

@@ -8,9 +8,9 @@ for the optimizers.
 
 import numpy as np
 
-from digits.core import fused
-from digits.core.activations import ACTIVATIONS, activation_functions
-from digits.core.init import BIAS_INITS, WEIGHT_INITS
+from digits.core.nn import fused
+from digits.core.nn.activations import ACTIVATIONS, activation_functions
+from digits.core.nn.init import BIAS_INITS, WEIGHT_INITS
 
 
 class Dense:

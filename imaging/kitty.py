@@ -9,7 +9,7 @@ import base64
 
 import numpy as np
 
-from digits.core.render import grey_levels, upscale
+from digits.imaging.render import grey_levels, upscale
 
 APC, ST = "\x1b_G", "\x1b\\"
 CHUNK = 4096

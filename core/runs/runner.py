@@ -6,7 +6,7 @@ Problems found before the run starts (bad options, an unusable runs directory) a
 
 A task trains one seed. With `--seeds`, the run trains it once per seed (its phases named
 "... (seed s)"), shows only the last seed's example digits, and ends with the task's combination
-of the seeds (core/seeds.py): one set of metrics and one comparison panel over all of them.
+of the seeds (core/runs/seeds.py): one set of metrics and one comparison panel over all of them.
 """
 
 import time
@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from digits.core.config import TrainConfig
-from digits.core.dataset import Dataset
+from digits.core.data.dataset import Dataset
 from digits.core.errors import ConfigError, DigitsError, RunCancelled
 from digits.core.events import (
     Comparison,
@@ -29,9 +29,9 @@ from digits.core.events import (
     RunInterrupted,
     RunStarted,
 )
-from digits.core.record import numeric, results
-from digits.core.runs import RunDir
-from digits.core.seeds import SeedRun
+from digits.core.runs.directory import RunDir
+from digits.core.runs.record import numeric, results
+from digits.core.runs.seeds import SeedRun
 from digits.core.tasks import Context, get_task
 
 

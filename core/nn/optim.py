@@ -2,14 +2,14 @@
 
 Weight decay is L2 added to the gradient (as in PyTorch's SGD and Adam). `lr` is a plain
 attribute; the training loop sets it from a schedule at the start of each epoch. The updates
-themselves are the fused kernels of `digits.core.kernels`; `step` may overwrite the gradients.
+themselves are the fused kernels of `digits.core.nn.kernels`; `step` may overwrite the gradients.
 """
 
 import math
 
 import numpy as np
 
-from digits.core import kernels
+from digits.core.nn import kernels
 
 
 def _scratch(params):

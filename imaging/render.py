@@ -1,7 +1,7 @@
 """Drawing digits as text: ASCII characters and Unicode half-block cells.
 
 Pure functions of an image array (float in [0, 1] or integers 0-255, square or flat); no terminal
-or global state. The graphics encoders live in `core/sixel.py` and `core/kitty.py`.
+or global state. The graphics encoders live in `imaging/sixel.py` and `imaging/kitty.py`.
 """
 
 import numpy as np

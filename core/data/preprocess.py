@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from digits.core.fused import images_to_inputs
+from digits.core.nn.fused import images_to_inputs
 
 SCALES = ("unit", "symmetric")
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from digits.core import idx, paths
+from digits.core import paths
 from digits.core.atomic import atomic_open
+from digits.core.data import idx
 from digits.core.errors import DataError
 
 FILES = {

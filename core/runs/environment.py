@@ -12,7 +12,7 @@ from functools import cache
 import numpy as np
 
 import digits
-from digits.core.kernels import backend
+from digits.core.nn.kernels import backend
 
 SIMD_LEVELS = ("AVX512F", "AVX2", "AVX", "SSE42", "ASIMD", "NEON")  # best first
 

@@ -11,7 +11,7 @@ top row; within a band each colour is painted in turn, `$` returning to the band
 
 import numpy as np
 
-from digits.core.render import grey_levels, upscale
+from digits.imaging.render import grey_levels, upscale
 
 DCS, ST = "\x1bP", "\x1b\\"
 LEVELS = 16  # palette size: 16 greys keep MNIST's strokes smooth and the output small

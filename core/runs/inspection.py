@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+from digits.core.data.preprocess import to_inputs
 from digits.core.errors import RunLookupError
-from digits.core.losses import softmax
-from digits.core.network import Network
-from digits.core.persist import load_network
-from digits.core.preprocess import to_inputs
-from digits.core.record import ModelInfo, Record
-from digits.core.runs import list_runs, read_run
+from digits.core.nn.losses import softmax
+from digits.core.nn.network import Network
+from digits.core.nn.persist import load_network
+from digits.core.runs.directory import list_runs, read_run
+from digits.core.runs.record import ModelInfo, Record
 
 
 @dataclass(eq=False)  # compared by identity: array fields have no single truth value

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from digits.core.activations import is_activation
 from digits.core.atomic import atomic_open, write_json
 from digits.core.errors import ModelFileError
-from digits.core.network import LAYER_TYPES, Network
+from digits.core.nn.activations import is_activation
+from digits.core.nn.network import LAYER_TYPES, Network
 
 FORMAT = "digits-network"
 VERSION = 1

@@ -1,4 +1,4 @@
-"""Run directories: one per run, holding run.json (the run record, core/record.py), events.jsonl
+"""Run directories: one per run, holding run.json (the run record, core/runs/record.py), events.jsonl
 and models/.
 
 run.json is rewritten atomically at start, when a model is saved, and at the end; events.jsonl is
@@ -14,11 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 from digits.core.atomic import write_json
-from digits.core.environment import environment
 from digits.core.events import Event, Progress
-from digits.core.network import Network
-from digits.core.persist import save_network
-from digits.core.record import SCHEMA, ModelInfo
+from digits.core.nn.network import Network
+from digits.core.nn.persist import save_network
+from digits.core.runs.environment import environment
+from digits.core.runs.record import SCHEMA, ModelInfo
 
 RUN_FILE = "run.json"
 EVENTS_FILE = "events.jsonl"
@@ -114,7 +114,7 @@ def read_run(path: Path) -> dict | None:
     if not isinstance(info, dict) or "run_id" not in info:
         return None
     if info.get("schema", 1) < SCHEMA:
-        from digits.core.record_migration import migrate
+        from digits.core.runs.migration import migrate
 
         info = migrate(info, Path(path))
     if info.get("status") == "running" and not pid_alive(info.get("pid")):
