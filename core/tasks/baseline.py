@@ -16,7 +16,7 @@ from digits.core.nn.network import Network
 from digits.core.nn.optim import OPTIMIZERS, make_optimizer
 from digits.core.nn.schedules import SCHEDULES, make_schedule
 from digits.core.tasks.base import Task, register
-from digits.core.tasks.common import examples, test_inputs, training_subset
+from digits.core.tasks.common import examples, mlp_data, training_subset
 from digits.core.training import Phase, accuracy, shuffled_batches, test_accuracy, train
 
 
@@ -57,12 +57,8 @@ class Baseline(Task):
 
     def run(self, cfg: BaselineConfig, ctx):
         data = ctx.dataset
-        images, labels = training_subset(data, cfg.train_size, seeding.rng(cfg.seed, "subset"))
-        # Training images stay uint8 and become float32 a batch at a time: a float32 copy of
-        # MNIST's training set would hold 188 MB more.
+        images, labels, x_test, y_test, sizes = mlp_data(data, cfg, cfg.scale)
         prepare = partial(to_inputs, scale=cfg.scale)
-        x_test, y_test = test_inputs(data, cfg.scale)
-        sizes = [x_test.shape[1], *cfg.hidden, data.num_classes]
         net = Network.mlp(sizes, cfg.activation, seeding.rng(cfg.seed, "init"),
                           weight_init=cfg.init, bias_init=cfg.bias_init)
         phase = Phase(

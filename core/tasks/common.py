@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from digits.core import seeding
 from digits.core.data.dataset import Dataset
 from digits.core.data.preprocess import to_inputs
 from digits.core.events import Examples
@@ -40,6 +41,15 @@ def evaluation_subset(dataset: Dataset, size: int, rng: np.random.Generator):
 
 def test_inputs(dataset: Dataset, scale: str = "unit"):
     return to_inputs(dataset.test_images, scale), dataset.test_labels
+
+
+def mlp_data(dataset: Dataset, cfg, scale: str = "unit"):
+    """What an MLP task starts from: the seeded training subset (uint8: it becomes float32 a
+    batch at a time, so MNIST's training set never exists as a 188 MB float copy), the test inputs
+    and labels, and the layer sizes input-hidden...-classes."""
+    images, labels = training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))
+    x_test, y_test = test_inputs(dataset, scale)
+    return images, labels, x_test, y_test, [x_test.shape[1], *cfg.hidden, dataset.num_classes]
 
 
 def examples(model: str, net: Network, dataset: Dataset, x_test: np.ndarray, rng: np.random.Generator,

@@ -27,7 +27,7 @@ from digits.core.nn.optim import SGD
 from digits.core.nn.schedules import Exponential
 from digits.core.stats import per_class_accuracy
 from digits.core.tasks.base import Task, register
-from digits.core.tasks.common import test_inputs, training_subset
+from digits.core.tasks.common import mlp_data, training_subset
 from digits.core.training import Phase, predict, shuffled_batches, test_accuracy, train
 
 REFERENCE = {"augmented": 0.0117, "plain": 0.021}  # test errors of the reference run (plain: ~2.0-2.2%)
@@ -70,9 +70,7 @@ class DeepMlp(Task):
 
     def run(self, cfg: DeepMlpConfig, ctx):
         data = ctx.dataset
-        images, labels = training_subset(data, cfg.train_size, seeding.rng(cfg.seed, "subset"))
-        x_test, y_test = test_inputs(data, "unit")
-        sizes = [x_test.shape[1], *cfg.hidden, data.num_classes]
+        images, labels, x_test, y_test, sizes = mlp_data(data, cfg)
         variants = ([True] if cfg.augment else [False]) + ([False] if cfg.ablation and cfg.augment else [])
         metrics, models = {}, []
         for augmented in variants:

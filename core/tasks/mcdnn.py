@@ -25,7 +25,7 @@ from digits.core.nn.optim import SGD
 from digits.core.nn.schedules import Step
 from digits.core.stats import per_class_accuracy, summarize
 from digits.core.tasks.base import Task, register
-from digits.core.tasks.common import test_inputs, training_subset
+from digits.core.tasks.common import mlp_data, training_subset
 from digits.core.training import Phase, shuffled_batches, test_accuracy, train
 
 REFERENCE_ERROR = 0.0146  # the reference run; over several seeds 1.47% ± 0.03%
@@ -62,9 +62,7 @@ class Mcdnn(Task):
 
     def run(self, cfg: McdnnConfig, ctx):
         data = ctx.dataset
-        images, labels = training_subset(data, cfg.train_size, seeding.rng(cfg.seed, "subset"))
-        x_test, y_test = test_inputs(data, "unit")
-        sizes = [x_test.shape[1], *cfg.hidden, data.num_classes]
+        images, labels, x_test, y_test, sizes = mlp_data(data, cfg)
         schedule = Step(cfg.lr, (cfg.lr_drop_epoch - 1,), cfg.lr_after / cfg.lr)
         probs, models, metrics = [], [], {}
         for k in range(cfg.columns):
