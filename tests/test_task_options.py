@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from typer.testing import CliRunner
 
-from digits.commands import train as train_command
+from digits.commands import task_options as train_command
 from digits.commands.app import app
 from digits.core.config import TrainConfig, option
 from digits.core.errors import ConfigError
