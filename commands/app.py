@@ -6,7 +6,7 @@ import sys
 import typer
 
 import digits
-from digits.commands import data, evaluate, gallery, runs, show, tasks, train, tui
+from digits.commands import data, evaluate, gallery, runs, show, sweep, tasks, train, tui
 from digits.commands.common import DEBUG_ENV, READER_GONE, Settings
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.command("gallery")(gallery.gallery)
 app.command("eval")(evaluate.evaluate)
 app.command("tui")(tui.tui)
 app.add_typer(data.app, name="data", help="Inspect the dataset in use.")
+app.add_typer(sweep.app, name="sweep", help="Run a task over a grid of options × seeds; `sweep show` summarises.")
 
 
 def show_version(value: bool) -> None:

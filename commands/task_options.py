@@ -9,7 +9,7 @@ even type one option differently: the CLI then reads it as text and the task par
 import inspect
 
 import typer
-from typer.core import TyperCommand, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from digits.commands import completion
 from digits.core.config import field_types, flag, is_int_tuple, parse_int_list, parse_text
@@ -109,22 +109,36 @@ def task_in(args: list[str]) -> str | None:
     return None
 
 
+def show_task_options(params: list, args: list[str]) -> None:
+    """Before parsing: hide every option the chosen task (--task on `args`) does not read, and give
+    the others that task's help text, default and choices, so `--task lwta --help` is lwta's page."""
+    task = task_in(args) or DEFAULT_TASK
+    if task not in TASKS:
+        return
+    table = option_table()
+    for param in params:
+        entry = table.get(param.name)
+        if param.name in FRONT_END_OPTIONS or not isinstance(param, TyperOption):
+            continue
+        if entry is None or task not in entry["defaults"]:
+            param.hidden = True
+        else:
+            param.help = f"{entry['helps'][task]} (default {show(entry['defaults'][task])})"
+            if entry["choices"][task]:
+                param.metavar = "[" + "|".join(map(str, entry["choices"][task])) + "]"
+
+
 class TaskCommand(TyperCommand):
-    """`digits train`, whose help shows the chosen task's options (with its help texts and
-    defaults) and hides every other task's, so `--task lwta --help` is lwta's own page."""
+    """`digits train`: its help shows the chosen task's options only."""
 
     def parse_args(self, ctx, args):
-        task = task_in(args) or DEFAULT_TASK
-        if task in TASKS:
-            table = option_table()
-            for param in self.params:
-                entry = table.get(param.name)
-                if param.name in FRONT_END_OPTIONS or not isinstance(param, TyperOption):
-                    continue
-                if entry is None or task not in entry["defaults"]:
-                    param.hidden = True
-                else:
-                    param.help = f"{entry['helps'][task]} (default {show(entry['defaults'][task])})"
-                    if entry["choices"][task]:
-                        param.metavar = "[" + "|".join(map(str, entry["choices"][task])) + "]"
+        show_task_options(self.params, args)
+        return super().parse_args(ctx, args)
+
+
+class TaskGroup(TyperGroup):
+    """`digits sweep` (a group: `digits sweep show` is its subcommand): the same per-task help."""
+
+    def parse_args(self, ctx, args):
+        show_task_options(self.params, args)
         return super().parse_args(ctx, args)

@@ -57,11 +57,12 @@ def test_the_shared_imaging_package_imports_no_front_end():
 
 
 def test_core_is_split_by_concern():
-    """The network math, the data and the runs each have a package; core/ itself keeps only what
-    every part shares (config, errors, events, seeding, stats, paths, atomic files) and the loop."""
+    """The network math, the data, the runs and the sweeps each have a package; core/ itself keeps
+    only what every part shares (config, errors, events, seeding, stats, paths, atomic files) and
+    the loop."""
     top = {p.stem for p in (ROOT / "core").glob("*.py")} - {"__init__"}
     assert {p.name for p in (ROOT / "core").iterdir() if p.is_dir() and p.name != "__pycache__"} == {
-        "nn", "data", "runs", "tasks"}
+        "nn", "data", "runs", "sweeps", "tasks"}
     assert top == {"atomic", "calibration", "config", "errors", "events", "paths", "seeding", "stats", "training"}
 
 

@@ -57,6 +57,9 @@ class Task:
     Config: ClassVar[type[TrainConfig]] = TrainConfig
     # The metrics a one-line summary shows, most important first, as (metric, short label).
     headline: ClassVar[tuple[tuple[str, str], ...]] = (("test_accuracy", "test accuracy"),)
+    # Paired contrasts that give the task its meaning, each (label, metric a, metric b): a sweep
+    # reports a − b per seed (the same run's two numbers) with its interval and agreement in sign.
+    contrasts: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     def run(self, config: TrainConfig, ctx: Context) -> Generator[Event, None, dict]:
         """Yield events while training; return the final flat metrics dict."""

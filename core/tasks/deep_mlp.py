@@ -67,6 +67,7 @@ class DeepMlp(Task):
                  "handwritten digits")
     Config = DeepMlpConfig
     headline = (("test_error", "test error"), ("test_error_no_augment", "test error without augmentation"))
+    contrasts = (("error without − with augmentation", "test_error_no_augment", "test_error"),)
 
     def run(self, cfg: DeepMlpConfig, ctx):
         data = ctx.dataset

@@ -126,6 +126,8 @@ class Distill(Task):
     Config = DistillConfig
     headline = (("student_test_accuracy", "student"), ("student_omitted_accuracy", "student on unseen digits"),
                 ("teacher_test_accuracy", "teacher"))
+    contrasts = (("unseen digits: after − before correction", "student_omitted_accuracy",
+                  "student_omitted_accuracy_before"),)
 
     def run(self, cfg: DistillConfig, ctx):
         data, seed, absent = ctx.dataset, cfg.seed, cfg.absent()

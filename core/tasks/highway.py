@@ -84,6 +84,7 @@ class HighwayTask(Task):
     reference = "Srivastava, Greff & Schmidhuber 2015, Highway Networks (arXiv:1505.00387)"
     Config = HighwayConfig
     headline = (("highway_test_accuracy", "highway"), ("plain_test_accuracy", "plain"))
+    contrasts = (("highway − plain", "highway_test_accuracy", "plain_test_accuracy"),)
 
     def run(self, cfg: HighwayConfig, ctx):
         data, seed = ctx.dataset, cfg.seed

@@ -88,6 +88,7 @@ class Lwta(Task):
     reference = "Srivastava et al. 2013, Compete to Compute (NeurIPS), §5"
     Config = LwtaConfig
     headline = (("relu_forgetting", "ReLU forgetting"), ("lwta_forgetting", "LWTA forgetting"))
+    contrasts = (("ReLU forgetting − LWTA forgetting", "relu_forgetting", "lwta_forgetting"),)
 
     def run(self, cfg: LwtaConfig, ctx):
         result = yield from self.both_networks(cfg, ctx)

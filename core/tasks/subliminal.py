@@ -123,6 +123,7 @@ class Subliminal(Task):
     Config = SubliminalConfig
     headline = (("student_test_accuracy", "student"), ("teacher_test_accuracy", "teacher"),
                 ("control_different_init_accuracy", "different-init control"))
+    contrasts = (("student − different-init control", "student_test_accuracy", "control_different_init_accuracy"),)
 
     def run(self, cfg: SubliminalConfig, ctx):
         """One full experiment at cfg.seed: the teacher, then each student from its initial weights."""

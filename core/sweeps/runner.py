@@ -1,0 +1,132 @@
+"""Running a sweep's missing cells on worker processes and recording each in the sweep directory.
+
+The workers are a standard process pool (`concurrent.futures.ProcessPoolExecutor`, spawned
+processes that stay alive across cells, each with its BLAS threads set and its dataset loaded
+once). At most one cell per worker is in flight, so a stop request stops the submitting at once:
+Ctrl-C reaches the workers too, whose cells stop at their next batch and are left to `--resume`.
+
+Faults: a cell whose task fails (a diverging loss, bad data sent back) is marked failed with its
+message and the sweep goes on. A worker that dies (kill -9, out of memory) breaks the pool: its
+cell, and any other cell that was in flight with it, is run once more on a new pool, then marked
+failed if it dies again.
+"""
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+
+from digits.core.errors import DigitsError
+from digits.core.events import Event
+from digits.core.sweeps.cell import run_cell, worker_setup
+from digits.core.sweeps.events import CellFailed, CellFinished, CellStarted, SweepFinished, SweepStarted
+from digits.core.sweeps.spec import Cell
+from digits.core.sweeps.store import BadCellData, SweepDir, cell_records
+from digits.core.sweeps.summary import summary
+
+ATTEMPTS = 2  # a cell whose worker died runs once more, elsewhere
+
+
+def local_pool(workers: int, threads: int | None, data_dir: str | None) -> ProcessPoolExecutor:
+    # Spawned, not forked: a fork of a process whose OpenBLAS threads are running can hang.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_setup,
+                               initargs=(threads, data_dir))
+
+
+def keeps_models(sweep: SweepDir, cell: Cell, save_models: str) -> bool:
+    """--save-models: none, all, or last (the networks of each grid point's last seed)."""
+    return save_models == "all" or (save_models == "last" and cell.seed == sweep.spec.seeds[-1])
+
+
+def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str | None, save_models: str = "last",
+              should_stop: Callable[[], bool] = lambda: False,
+              make_pool: Callable[[], ProcessPoolExecutor] | None = None) -> Iterator[Event]:
+    """Run the sweep's pending cells; yield SweepStarted, Cell* events, SweepFinished."""
+    spec, started = sweep.spec, time.perf_counter()
+    make_pool = make_pool or (lambda: local_pool(workers, threads, data_dir))
+    queue = deque(sweep.pending())
+    yield SweepStarted(sweep.sweep_id, spec.task, str(sweep.path), len(spec.cells()), len(queue), workers, threads,
+                       grid=spec.grid, seeds=list(spec.seeds))
+    sweep.info["status"] = "running"
+    sweep.save()
+    pool = make_pool()
+    in_flight: dict[Future, tuple[Cell, int, float]] = {}
+    free = list(range(workers))
+    try:
+        while queue or in_flight:
+            while queue and free and not should_stop():
+                cell, slot = queue.popleft(), free.pop(0)
+                attempt = sweep.info["cells"][cell.id].get("attempts", 0) + 1
+                sweep.mark(cell, "running", attempts=attempt)
+                future = pool.submit(run_cell, spec.task, spec.overrides(cell), data_dir,
+                                     keeps_models(sweep, cell, save_models))
+                in_flight[future] = (cell, slot, time.perf_counter())
+                yield CellStarted(cell.id, cell.options, cell.seed, attempt, slot)
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                cell, slot, t0 = in_flight.pop(future)
+                free.append(slot)
+                try:
+                    payload = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    yield from died(sweep, cell, queue)
+                    continue
+                except Exception as exc:  # noqa: BLE001  the cell's own failure, never the sweep's
+                    message = str(exc) if isinstance(exc, DigitsError) else f"{type(exc).__name__}: {exc}"
+                    sweep.mark(cell, "failed", error=message)
+                    yield CellFailed(cell.id, cell.options, cell.seed, message, retried=False)
+                    continue
+                yield from finished(sweep, cell, payload, time.perf_counter() - t0)
+            if broken:
+                for future, (cell, slot, _t0) in list(in_flight.items()):  # the pool's other cells died with it
+                    in_flight.pop(future)
+                    free.append(slot)
+                    yield from died(sweep, cell, queue)
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = make_pool()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for state in sweep.info["cells"].values():
+        if state["status"] == "running":  # stopped before it could report (a second Ctrl-C)
+            state["status"] = "pending"
+    status = "interrupted" if sweep.pending() and should_stop() else "finished"
+    sweep.finish(status)
+    counts = sweep.counts()
+    yield SweepFinished(sweep.sweep_id, status, time.perf_counter() - started, counts["done"], counts["failed"],
+                        counts["total"], summary(spec, cell_records(sweep)))
+
+
+def died(sweep: SweepDir, cell: Cell, queue: deque) -> Iterator[Event]:
+    """A cell whose worker process died: once more at the front of the queue, or failed."""
+    again = sweep.info["cells"][cell.id].get("attempts", 1) < ATTEMPTS
+    message = "its worker process died" + (" (running it once more)" if again else " twice")
+    sweep.mark(cell, "pending" if again else "failed", error=message)
+    if again:
+        queue.appendleft(cell)
+    yield CellFailed(cell.id, cell.options, cell.seed, message, retried=again)
+
+
+def finished(sweep: SweepDir, cell: Cell, payload: dict, seconds: float) -> Iterator[Event]:
+    status = payload.get("status") if isinstance(payload, dict) else None
+    if status == "interrupted":  # stopped by Ctrl-C at a batch: left for --resume
+        sweep.mark(cell, "pending", error="interrupted")
+        return
+    if status != "finished":
+        message = (payload or {}).get("error") or f"the run ended {status}"
+        sweep.mark(cell, "failed", error=message)
+        yield CellFailed(cell.id, cell.options, cell.seed, message, retried=False)
+        return
+    try:
+        record = sweep.store(cell, payload)
+    except BadCellData as exc:
+        sweep.mark(cell, "failed", error=str(exc))
+        yield CellFailed(cell.id, cell.options, cell.seed, str(exc), retried=False)
+        return
+    sweep.mark(cell, "finished", error=None, seconds=seconds)
+    yield CellFinished(cell.id, cell.options, cell.seed, seconds, record.get("metrics") or {})
