@@ -30,6 +30,7 @@ from digits.commands.sweep_display import SweepDisplay, summary_tables
 from digits.commands.task_options import TaskGroup, cli_parameter, config_overrides, option_table
 from digits.core import paths
 from digits.core.errors import ConfigError
+from digits.core.sweeps.cluster import DaskPool
 from digits.core.sweeps.runner import run_sweep
 from digits.core.sweeps.spec import SweepSpec, parse_grid, parse_seed_range
 from digits.core.sweeps.store import SweepDir, cell_records
@@ -37,7 +38,8 @@ from digits.core.sweeps.summary import summary
 from digits.core.tasks import DEFAULT_TASK, get_task
 
 SAVE_MODELS = ("none", "last", "all")
-SWEEP_OPTIONS = ("task", "seeds", "grid", "workers", "sweep_dir", "resume", "save_models", "data_dir", "json_out")
+SWEEP_OPTIONS = ("task", "seeds", "grid", "workers", "scheduler", "sweep_dir", "resume", "save_models", "data_dir",
+                 "json_out")
 NOT_FOR_CELLS = ("seed", "seeds")  # a sweep gives each cell its seed
 
 
@@ -90,6 +92,7 @@ def sweep(ctx: typer.Context, **options) -> None:
     front = {k: options.pop(k) for k in SWEEP_OPTIONS}
     as_json, console = front["json_out"], err_console()
     with errors_reported(as_json):
+        pool = DaskPool(front["scheduler"]) if front["scheduler"] else None  # unreachable: one line, nothing made
         if front["save_models"] not in SAVE_MODELS:
             raise ConfigError(f"--save-models {front['save_models']!r}: use one of {', '.join(SAVE_MODELS)}")
         if front["workers"] is not None and front["workers"] < 1:
@@ -99,17 +102,23 @@ def sweep(ctx: typer.Context, **options) -> None:
             sweep_dir = resumed(root, front["resume"], front["task"], front["seeds"], front["grid"], options)
         else:
             spec = given_spec(front["task"] or DEFAULT_TASK, front["seeds"], front["grid"], options)
-            workers, threads = layout(front["workers"])
+            workers, threads = (pool.slots, 1) if pool else layout(front["workers"])
+            how = {"workers": workers, "threads": threads, "scheduler": front["scheduler"]}
             try:
-                sweep_dir = SweepDir.create(root, spec, {"workers": workers, "threads": threads})
+                sweep_dir = SweepDir.create(root, spec, how)
             except OSError as exc:
                 raise ConfigError(f"{root}: cannot create the sweep's directory there ({exc.strerror or exc}); "
                                   "choose another --sweep-dir or DIGITS_HOME") from None
-        workers, threads = layout(front["workers"] or sweep_dir.info["how"].get("workers"))
+        if pool is not None:
+            workers, threads, make_pool = pool.slots, 1, lambda: pool.bind(sweep_dir.sweep_id)
+        else:
+            workers, threads = layout(front["workers"] or sweep_dir.info["how"].get("workers"))
+            make_pool = None
         data_dir = str(front["data_dir"]) if front["data_dir"] else None
         last = None
         with StopFlag() as stop:
-            stream = run_sweep(sweep_dir, workers, threads, data_dir, front["save_models"], should_stop=stop)
+            stream = run_sweep(sweep_dir, workers, threads, data_dir, front["save_models"], should_stop=stop,
+                               make_pool=make_pool)
             try:
                 if as_json:
                     for last in stream:
@@ -170,6 +179,9 @@ def sweep_parameters() -> list[inspect.Parameter]:
                                                      "(repeat for a grid; size lists as 256x256).")),
         param("workers", int | None, typer.Option(None, "--workers", help="Worker processes (default: one per "
                                                   "core; BLAS threads per worker = cores ÷ workers).")),
+        param("scheduler", str | None, typer.Option(None, "--scheduler", metavar="tcp://HOST:8786",
+                                                    help="Run the cells on this Dask scheduler's workers "
+                                                         "(pip install \"digits[cluster]\" on every machine).")),
         param("sweep_dir", Path | None, typer.Option(None, "--sweep-dir", help="Where the sweep's directory goes "
                                                      "(default: the runs directory).")),
         param("resume", str | None, typer.Option(None, "--resume", help="Run what an interrupted sweep is missing.",

@@ -17,7 +17,7 @@ from digits.core.errors import ConfigError
 from digits.core.tasks import DEFAULT_TASK, TASKS
 
 FRONT_END_OPTIONS = ("task", "json_out", "quiet", "runs_dir", "data_dir", "no_save", "seeds", "grid", "workers",
-                     "sweep_dir", "resume", "save_models")
+                     "scheduler", "sweep_dir", "resume", "save_models")
 
 
 def show(value) -> str:

@@ -11,6 +11,7 @@ cell, and any other cell that was in flight with it, is run once more on a new p
 failed if it dies again.
 """
 
+import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -29,10 +30,25 @@ from digits.core.sweeps.summary import summary
 ATTEMPTS = 2  # a cell whose worker died runs once more, elsewhere
 
 
-def local_pool(workers: int, threads: int | None, data_dir: str | None) -> ProcessPoolExecutor:
-    # Spawned, not forked: a fork of a process whose OpenBLAS threads are running can hang.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_setup,
-                               initargs=(threads, data_dir))
+class LocalPool:
+    """This machine's worker processes; `wait` and `shutdown` as every pool here offers them."""
+
+    def __init__(self, workers: int, threads: int | None, data_dir: str | None):
+        # Spawned, not forked: a fork of a process whose OpenBLAS threads are running can hang.
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                            initializer=worker_setup, initargs=(threads, data_dir))
+
+    def submit(self, fn, *args, key: str = "") -> Future:
+        return self.executor.submit(fn, *args)
+
+    def wait(self, futures, timeout: float) -> set:
+        return wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)[0]
+
+    def stop_cells(self) -> None:
+        """Nothing to do: Ctrl-C reached the workers (one process group), which stop their cells."""
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def keeps_models(sweep: SweepDir, cell: Cell, save_models: str) -> bool:
@@ -42,10 +58,11 @@ def keeps_models(sweep: SweepDir, cell: Cell, save_models: str) -> bool:
 
 def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str | None, save_models: str = "last",
               should_stop: Callable[[], bool] = lambda: False,
-              make_pool: Callable[[], ProcessPoolExecutor] | None = None) -> Iterator[Event]:
-    """Run the sweep's pending cells; yield SweepStarted, Cell* events, SweepFinished."""
+              make_pool: Callable[[], object] | None = None) -> Iterator[Event]:
+    """Run the sweep's pending cells on `make_pool()` (default: this machine's workers); yield
+    SweepStarted, Cell* events, SweepFinished."""
     spec, started = sweep.spec, time.perf_counter()
-    make_pool = make_pool or (lambda: local_pool(workers, threads, data_dir))
+    make_pool = make_pool or (lambda: LocalPool(workers, threads, data_dir))
     queue = deque(sweep.pending())
     yield SweepStarted(sweep.sweep_id, spec.task, str(sweep.path), len(spec.cells()), len(queue), workers, threads,
                        grid=spec.grid, seeds=list(spec.seeds))
@@ -61,24 +78,29 @@ def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str 
                 attempt = sweep.info["cells"][cell.id].get("attempts", 0) + 1
                 sweep.mark(cell, "running", attempts=attempt)
                 future = pool.submit(run_cell, spec.task, spec.overrides(cell), data_dir,
-                                     keeps_models(sweep, cell, save_models))
+                                     keeps_models(sweep, cell, save_models),
+                                     key=f"{sweep.sweep_id}-{cell.id}-{attempt}")
                 in_flight[future] = (cell, slot, time.perf_counter())
                 yield CellStarted(cell.id, cell.options, cell.seed, attempt, slot)
             if not in_flight:
                 break
-            done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+            if should_stop():
+                pool.stop_cells()
+            done = pool.wait(list(in_flight), 0.5)
             broken = False
             for future in done:
                 cell, slot, t0 = in_flight.pop(future)
                 free.append(slot)
                 try:
-                    payload = future.result()
+                    payload = json.loads(future.result())  # plain JSON from the worker, checked by store()
                 except BrokenProcessPool:
                     broken = True
                     yield from died(sweep, cell, queue)
                     continue
                 except Exception as exc:  # noqa: BLE001  the cell's own failure, never the sweep's
                     message = str(exc) if isinstance(exc, DigitsError) else f"{type(exc).__name__}: {exc}"
+                    if type(exc).__name__ == "KilledWorker":  # Dask: the scheduler gave up rerunning it
+                        message = f"its worker died each time the scheduler ran it ({exc})"
                     sweep.mark(cell, "failed", error=message)
                     yield CellFailed(cell.id, cell.options, cell.seed, message, retried=False)
                     continue
@@ -88,10 +110,10 @@ def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str 
                     in_flight.pop(future)
                     free.append(slot)
                     yield from died(sweep, cell, queue)
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=False)
                 pool = make_pool()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
     for state in sweep.info["cells"].values():
         if state["status"] == "running":  # stopped before it could report (a second Ctrl-C)
             state["status"] = "pending"
