@@ -41,6 +41,17 @@ def test_weight_decay_adds_l2_gradient():
     assert run(lambda ps: SGD(ps, lr=0.1, weight_decay=0.5), [0.0]) == pytest.approx(0.95)
 
 
+def test_weight_decay_can_spare_the_biases():
+    W, b = np.ones((2, 2), np.float32), np.ones(2, np.float32)
+    opt = SGD([W, b], lr=0.1, momentum=0.9, weight_decay=0.5, decay_biases=False)
+    opt.step([np.zeros_like(W), np.zeros_like(b)])
+    np.testing.assert_allclose(W, 0.95)
+    np.testing.assert_array_equal(b, 1.0)  # only the matrix decays
+    both = [np.ones((2, 2), np.float32), np.ones(2, np.float32)]
+    SGD(both, lr=0.1, weight_decay=0.5).step([np.zeros((2, 2), np.float32), np.zeros(2, np.float32)])
+    np.testing.assert_allclose(both[1], 0.95)  # the default decays every parameter, as before
+
+
 def test_adam_two_steps():
     lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
     p, m, v = 1.0, 0.0, 0.0

@@ -17,23 +17,31 @@ def _scratch(params):
     return [np.empty_like(p) for p in params] if kernels.backend() == "numpy" else [None] * len(params)
 
 
+def decays(params, weight_decay: float, decay_biases: bool) -> list[float]:
+    """The weight decay of each parameter: all of them, or the weight matrices only."""
+    return [weight_decay if decay_biases or p.ndim >= 2 else 0.0 for p in params]
+
+
 class SGD:
     """SGD with optional heavy-ball or Nesterov momentum (PyTorch's formulation, dampening 0).
 
     v ← μ·v + g;  heavy ball: W ← W − lr·v;  Nesterov: W ← W − lr·(g + μ·v).
+    Weight decay adds λ·W to g; with `decay_biases=False` only to the weight matrices (ndim ≥ 2),
+    not to the bias vectors, as most reference implementations do.
     """
 
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0, decay_biases=True):
         if nesterov and momentum <= 0:
             raise ValueError("Nesterov momentum needs momentum > 0")
         self.params, self.lr = params, lr
         self.momentum, self.nesterov, self.weight_decay = momentum, nesterov, weight_decay
+        self.decay = decays(params, weight_decay, decay_biases)
         self.velocity = [np.zeros_like(p) for p in params] if momentum else [None] * len(params)
         self._scratch = _scratch(params)
 
     def step(self, grads):
-        for p, g, v, s in zip(self.params, grads, self.velocity, self._scratch):
-            kernels.sgd_update(p, g, v, s, self.lr, self.momentum, self.nesterov, self.weight_decay)
+        for p, g, v, s, decay in zip(self.params, grads, self.velocity, self._scratch, self.decay):
+            kernels.sgd_update(p, g, v, s, self.lr, self.momentum, self.nesterov, decay)
 
 
 class Adam:

@@ -43,7 +43,7 @@ class LwtaConfig(TrainConfig):
     batch_size: int = option(64, "Mini-batch size.", min=1)
     lr: float = option(0.05, "Learning rate (SGD with momentum).", positive=True)
     momentum: float = option(0.9, "Heavy-ball momentum (its state carries over to task 2).", min=0)
-    weight_decay: float = option(1e-4, "L2 weight decay.", min=0)
+    weight_decay: float = option(1e-4, "L2 weight decay, on the weights (not the biases, as the reference).", min=0)
     hidden: tuple[int, ...] = option((400, 400), "Hidden layer sizes (both networks).", metavar="SIZES")
     block: int = option(2, "LWTA block size k: units compete in groups of k.", min=2)
     per_class: int = option(500, "Training images per class (a seeded sample).", min=1)
@@ -116,7 +116,9 @@ class Lwta(Task):
              for spec in relu.spec], relu.state())}
         out, predictions = {}, {}
         for kind, net in nets.items():
-            optimizer = SGD(net.params, cfg.lr, cfg.momentum, weight_decay=cfg.weight_decay)  # kept for task 2
+            # Kept for task 2. Decay on the weights only, as the reference implementation does (decaying
+            # the biases too moved seed 0's LWTA forgetting from 0.160 to 0.273 on the same draw).
+            optimizer = SGD(net.params, cfg.lr, cfg.momentum, weight_decay=cfg.weight_decay, decay_biases=False)
             for task, head in enumerate(heads, start=1):
                 mask = np.isin(labels, head)
                 position = np.full(10, -1)
