@@ -62,7 +62,8 @@ def run_sweep(task: str, seeds: int, extra: list[str], root: Path) -> dict:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
     events = [json.loads(line) for line in proc.stdout.splitlines()]
-    return {"command": "digits sweep " + " ".join(command[4:-4]), "final": events[-1], "seconds": seconds,
+    shown = command[4:10] + list(extra)  # --task T --seeds S --save-models none, and any extra options
+    return {"command": "digits sweep " + " ".join(shown), "final": events[-1], "seconds": seconds,
             "peak_mib": int(rss_file.read_text()) / 1024}
 
 
