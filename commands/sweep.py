@@ -173,10 +173,12 @@ def sweep_parameters() -> list[inspect.Parameter]:
     return [
         param("task", str | None, typer.Option(None, "--task", "-t", help=f"Which experiment (default {DEFAULT_TASK};"
                                                " see `digits tasks`).", autocompletion=completion.tasks)),
-        param("seeds", str | None, typer.Option(None, "--seeds", metavar="SEEDS", help="Seeds of every grid point: a count (5 = 0-4), "
-                                                "a range (0-19) or a list (0,1,2). Default 0.")),
-        param("grid", list[str] | None, typer.Option(None, "--grid", metavar="NAME=V1,V2", help="NAME=V1,V2,...: run every value "
-                                                     "(repeat for a grid; size lists as 256x256).")),
+        param("seeds", str | None, typer.Option(None, "--seeds", metavar="SEEDS",
+                                                help="Seeds of every grid point: a count (5 = 0-4), "
+                                                     "a range (0-19) or a list (0,1,2). Default 0.")),
+        param("grid", list[str] | None, typer.Option(None, "--grid", metavar="NAME=V1,V2",
+                                                     help="NAME=V1,V2,...: run every value "
+                                                          "(repeat for a grid; size lists as 256x256).")),
         param("workers", int | None, typer.Option(None, "--workers", help="Worker processes (default: one per "
                                                   "core; BLAS threads per worker = cores ÷ workers).")),
         param("scheduler", str | None, typer.Option(None, "--scheduler", metavar="tcp://HOST:8786",
@@ -184,7 +186,8 @@ def sweep_parameters() -> list[inspect.Parameter]:
                                                          "(pip install \"digits[cluster]\" on every machine).")),
         param("sweep_dir", Path | None, typer.Option(None, "--sweep-dir", help="Where the sweep's directory goes "
                                                      "(default: the runs directory).")),
-        param("resume", str | None, typer.Option(None, "--resume", metavar="SWEEP_ID", help="Run what an interrupted sweep is missing.",
+        param("resume", str | None, typer.Option(None, "--resume", metavar="SWEEP_ID",
+                                                 help="Run what an interrupted sweep is missing.",
                                                  autocompletion=completion.runs)),
         param("save_models", str, typer.Option("last", "--save-models", metavar="[none|last|all]",
                                                help="Keep the networks of no cell, of each grid point's last seed "
