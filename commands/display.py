@@ -45,8 +45,28 @@ def digit_panel(image, label: int, prediction: int, compact: bool) -> Panel:
     return Panel(Text("\n".join(art)), title=title, expand=False, border_style="green" if ok else "red")
 
 
-class RichDisplay:
-    """Feed it events with `handle`; use as a context manager around the run."""
+class EventDisplay:
+    """An event consumer with a Rich progress display: `handle(event)` calls `on_<event name>`;
+    use it as a context manager around the stream (the progress is live inside it)."""
+
+    progress: Progress
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+        return False
+
+    def handle(self, event) -> None:
+        handler = getattr(self, f"on_{event.name}", None)
+        if handler:
+            handler(event)
+
+
+class RichDisplay(EventDisplay):
+    """A run's events: bars per phase, then its result (see the module docstring)."""
 
     def __init__(self, console: Console, out: Console, quiet: bool = False):
         self.console, self.out, self.quiet = console, out, quiet
@@ -69,22 +89,9 @@ class RichDisplay:
         self.examples: list[ev.Examples] = []
         self.comparison: ev.Comparison | None = None
 
-    def __enter__(self):
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.progress.stop()
-        return False
-
     def say(self, text: str) -> None:
         if not self.quiet:
             self.console.print(text, highlight=False)
-
-    def handle(self, event: ev.Event) -> None:
-        handler = getattr(self, f"on_{event.name}", None)
-        if handler:
-            handler(event)
 
     def on_run_started(self, e: ev.RunStarted) -> None:
         self.say(f"[bold]digits[/] · task [cyan]{escape(e.task)}[/] · run {escape(e.run_id)}")

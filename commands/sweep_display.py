@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from digits.commands.display import EventDisplay
 from digits.core.sweeps import events as sev
 from digits.core.tasks import TASKS
 
@@ -47,8 +48,8 @@ def summary_tables(summary: dict) -> list[Table]:
     return [table] + ([contrast] if any(p["contrasts"] for p in points) else [])
 
 
-class SweepDisplay:
-    """Feed it sweep events (`handle`); a context manager around the sweep."""
+class SweepDisplay(EventDisplay):
+    """A sweep's events: an overall bar and a line per worker, then the summary tables."""
 
     def __init__(self, console: Console, out: Console):
         self.console, self.out = console, out
@@ -61,19 +62,6 @@ class SweepDisplay:
         self.failed = 0
         self.done = 0
         self.started_at = None
-
-    def __enter__(self):
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.progress.stop()
-        return False
-
-    def handle(self, event) -> None:
-        handler = getattr(self, f"on_{event.name}", None)
-        if handler:
-            handler(event)
 
     def on_sweep_started(self, e: sev.SweepStarted) -> None:
         threads = f"{e.threads_per_worker} BLAS thread{'s' if e.threads_per_worker != 1 else ''} each" \
