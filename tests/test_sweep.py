@@ -12,6 +12,7 @@ import time
 
 import pytest
 from terminal_session import DIGITS
+from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 from digits.commands.app import app
@@ -63,7 +64,8 @@ def test_a_sweep_gives_the_single_runs_numbers_and_its_summary_is_sweep_shows(tm
     options = {"depth": 3, "width": 8, "epochs": 1, "train_size": 600, "test_size": 300, "batch_size": 50}
     for e in (e for e in events if e["event"] == "cell_finished"):
         config = get_task("highway").Config.build({**options, **e["options"], "seed": e["seed"]})
-        alone = list(execute("highway", config, mnist, None))[-1].metrics
+        with threadpool_limits(1):  # as the sweep's workers run (cores ÷ 2 workers = 1 BLAS thread here)
+            alone = list(execute("highway", config, mnist, None))[-1].metrics
         assert e["metrics"] == alone, e["cell"]
     shown = json.loads(subprocess.run([DIGITS, "sweep", "show", final["sweep_id"], "--sweep-dir", str(tmp_path),
                                        "--json"], capture_output=True, text=True, timeout=60).stdout)
