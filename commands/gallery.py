@@ -35,7 +35,9 @@ SORTS = ("confidence", "loss", "index")
 def shown(model: str | None, record: Record) -> tuple[str, str | None]:
     """The model whose verdicts are drawn (default: the run's student, else its first model), and
     the one beside it (None when the run has one model)."""
-    name = model or record.first("student") or record.model_names[0]
+    name = model or record.first("student") or next(iter(record.model_names), None)
+    if name is None:  # a run that saved no networks: load_views says so
+        return None, None
     return name, record.partner(name)
 
 

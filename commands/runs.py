@@ -28,6 +28,7 @@ def runs(
     sweeps = list_sweeps(root)
     if show_all:
         found += [info for s in sweeps for info in list_runs(Path(s["path"]) / "cells")]
+        found.sort(key=lambda info: info.get("started") or 0)
     if json_out:
         for info in found:
             print_json({"kind": "run", **{k: info.get(k) for k in ("run_id", "task", "status", "started", "seconds",

@@ -11,6 +11,7 @@ The task's own options (as for `digits train`) fix values for every cell; --grid
 """
 
 import inspect
+import json
 import os
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from digits.commands.common import (
 from digits.commands.sweep_display import SweepDisplay, summary_tables
 from digits.commands.task_options import TaskGroup, cli_parameter, config_overrides, option_table
 from digits.core import paths
+from digits.core.data.dataset import load_dataset
 from digits.core.errors import ConfigError
 from digits.core.sweeps.cluster import DaskPool
 from digits.core.sweeps.runner import run_sweep
@@ -62,10 +64,26 @@ def given_spec(task: str, seeds: str | None, grid: list[str] | None, options: di
     return spec
 
 
+def check_data(spec: SweepSpec, data_dir: str | None) -> None:
+    """Load the dataset here and check every grid point against it (a batch larger than the data,
+    labels outside 0-9, ...): bad data is one line before anything runs, not a failure per cell."""
+    dataset = load_dataset(data_dir)
+    for point in spec.points():
+        get_task(spec.task).Config.build({**spec.options, **point, "seed": spec.seeds[0]}).validate_data(dataset)
+
+
+def plain(value):
+    """A value as it reads back from sweep.json (tuples become lists), to compare like with like."""
+    return json.loads(json.dumps(value))
+
+
 def resumed(root: Path, sweep_id: str, task: str | None, seeds: str | None, grid: list[str] | None,
             options: dict) -> SweepDir:
     """The sweep to resume; options given beside --resume must be the ones it was started with."""
     sweep = SweepDir.open(root, sweep_id)
+    if sweep.info.get("status") == "running":  # read_sweep says "abandoned" when its process is gone
+        raise ConfigError(f"sweep {sweep.sweep_id} is still running (process {sweep.info.get('pid')} on "
+                          f"{sweep.info.get('host')}); wait for it, or stop it first")
     stored = sweep.spec
     if task is not None or seeds is not None or grid or any(v is not None for v in options.values()):
         asked = given_spec(task or stored.task, seeds or ",".join(map(str, stored.seeds)), grid, options)
@@ -74,7 +92,7 @@ def resumed(root: Path, sweep_id: str, task: str | None, seeds: str | None, grid
             if (key != "grid" or grid) and asked.to_dict()[key] != want[key]:
                 raise ConfigError(f"--resume {sweep.sweep_id}: it was started with {key} {want[key]}, not "
                                   f"{asked.to_dict()[key]}; resume it without options, or start a new sweep")
-        changed = {k: v for k, v in asked.options.items() if stored.options.get(k) != v}
+        changed = {k: v for k, v in plain(asked.options).items() if plain(stored.options.get(k)) != v}
         if changed:
             name = next(iter(changed))
             raise ConfigError(f"--resume {sweep.sweep_id}: it was started with --{name.replace('_', '-')} "
@@ -93,17 +111,39 @@ def sweep(ctx: typer.Context, **options) -> None:
     as_json, console = front["json_out"], err_console()
     with errors_reported(as_json):
         pool = DaskPool(front["scheduler"]) if front["scheduler"] else None  # unreachable: one line, nothing made
+        try:
+            run(front, options, pool, console, as_json)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+
+def run(front: dict, options: dict, pool, console, as_json: bool) -> None:
+    """The sweep itself, once its options are known and any cluster answered (see `sweep`)."""
+    with errors_reported(as_json):
         if front["save_models"] not in SAVE_MODELS:
             raise ConfigError(f"--save-models {front['save_models']!r}: use one of {', '.join(SAVE_MODELS)}")
         if front["workers"] is not None and front["workers"] < 1:
             raise ConfigError("--workers must be at least 1")
         root = front["sweep_dir"] or paths.runs_root()
+        data_dir = str(front["data_dir"]) if front["data_dir"] else None
         if front["resume"]:
             sweep_dir = resumed(root, front["resume"], front["task"], front["seeds"], front["grid"], options)
+            how = sweep_dir.info["how"]
+            if data_dir is not None and data_dir != how.get("data_dir"):
+                raise ConfigError(f"--resume {sweep_dir.sweep_id}: it was started with --data-dir "
+                                  f"{how.get('data_dir') or '(the bundled MNIST)'}, not {data_dir}")
+            data_dir = how.get("data_dir")
+            front["save_models"] = how.get("save_models", front["save_models"])
+            if pool is None and not (front["scheduler"] or how.get("scheduler")):
+                check_data(sweep_dir.spec, data_dir)
         else:
             spec = given_spec(front["task"] or DEFAULT_TASK, front["seeds"], front["grid"], options)
+            if pool is None or data_dir is None:  # a cluster's --data-dir is a path on its workers
+                check_data(spec, data_dir)
             workers, threads = (pool.slots, 1) if pool else layout(front["workers"])
-            how = {"workers": workers, "threads": threads, "scheduler": front["scheduler"]}
+            how = {"workers": workers, "threads": threads, "scheduler": front["scheduler"], "data_dir": data_dir,
+                   "save_models": front["save_models"]}
             try:
                 sweep_dir = SweepDir.create(root, spec, how)
             except OSError as exc:
@@ -111,10 +151,10 @@ def sweep(ctx: typer.Context, **options) -> None:
                                   "choose another --sweep-dir or DIGITS_HOME") from None
         if pool is not None:
             workers, threads, make_pool = pool.slots, 1, lambda: pool.bind(sweep_dir.sweep_id)
-        else:
-            workers, threads = layout(front["workers"] or sweep_dir.info["how"].get("workers"))
+        else:  # the workers it was started with, unless that was a cluster's count of slots
+            started_with = None if sweep_dir.info["how"].get("scheduler") else sweep_dir.info["how"].get("workers")
+            workers, threads = layout(front["workers"] or started_with)
             make_pool = None
-        data_dir = str(front["data_dir"]) if front["data_dir"] else None
         last = None
         with StopFlag() as stop:
             stream = run_sweep(sweep_dir, workers, threads, data_dir, front["save_models"], should_stop=stop,

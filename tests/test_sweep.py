@@ -204,3 +204,55 @@ def test_resume_with_other_options_is_refused(tmp_path):
                            (["--seeds", "0-4"], "started with seeds [0, 1]")):
         refused = invoke("sweep", "--resume", sweep_id, *extra, "--sweep-dir", str(tmp_path))
         assert refused.exit_code == 2 and message in refused.stderr, refused.stderr
+
+
+def test_a_running_sweep_is_not_resumed_twice(tmp_path):
+    result, events = sweep_json(tmp_path, *HIGHWAY, "--seeds", "0-1", "--workers", "1")
+    sweep_id = events[-1]["sweep_id"]
+    path = tmp_path / sweep_id / "sweep.json"
+    info = json.loads(path.read_text())
+    info.update(status="running", pid=os.getpid())  # as if its process were still at work
+    info["cells"]["p000-s1"]["status"] = "pending"
+    path.write_text(json.dumps(info))
+    refused = invoke("sweep", "--resume", sweep_id, "--sweep-dir", str(tmp_path))
+    assert refused.exit_code == 2 and "is still running (process" in refused.stderr
+
+
+def test_what_a_worker_sends_back_is_checked_before_it_is_kept(tmp_path):
+    from digits.core.sweeps.cell import run_cell
+    from digits.core.sweeps.store import BadCellData, SweepDir
+
+    spec = SweepSpec("highway", {"depth": 2, "width": 8, "epochs": 1, "train_size": 600, "test_size": 300,
+                                 "batch_size": 50}, {}, (0,))
+    sweep = SweepDir.create(tmp_path, spec, {})
+    (cell,) = spec.cells()
+    good = json.loads(run_cell("highway", spec.overrides(cell), None, True))
+    record = good["record"]
+    bad = [[1, 2], {"record": {**record, "task": "lwta"}}, {**good, "record": {**record, "metrics": [1]}},
+           {**good, "record": {**record, "models": ["highway"]}}, {**good, "models": []},
+           {**good, "models": {"../x": {"npz": "", "json": "{}"}}},
+           {**good, "models": {"highway": {"npz": "bm90IGFuIG5weg==", "json": "{}"}}},
+           {**good, "events": "not json\n"}]
+    for payload in bad:
+        with pytest.raises(BadCellData):
+            sweep.store(cell, payload)
+        assert not sweep.cell_path(cell.id).exists() and not list(sweep.path.glob("cells/.*"))
+    kept = sweep.store(cell, good)
+    assert kept["run_id"] == f"{sweep.sweep_id}/cells/{cell.id}"
+    shown = invoke("eval", "--run", kept["run_id"], "--runs-dir", str(tmp_path), "--json")
+    assert shown.exit_code == 0, shown.stderr  # a cell opens like any run, by its id under the runs directory
+
+
+def test_bad_data_is_one_line_before_any_cell(tmp_path):
+    result = invoke("sweep", *HIGHWAY, "--data-dir", str(tmp_path / "nowhere"), "--sweep-dir", str(tmp_path / "s"))
+    assert result.exit_code == 1 and "data directory not found" in result.stderr
+    assert not (tmp_path / "s").exists()
+    too_big = invoke("sweep", *HIGHWAY[:-2], "--batch-size", "5000", "--sweep-dir", str(tmp_path / "s"))
+    assert too_big.exit_code == 2 and "--batch-size 5000 is larger than the 600 training images" in too_big.stderr
+
+
+def test_gallery_of_a_cell_without_networks_is_one_line(tmp_path):
+    result, events = sweep_json(tmp_path, *HIGHWAY, "--seeds", "0-1", "--workers", "1")
+    cell = f"{events[-1]['sweep_id']}/cells/p000-s0"  # --save-models last: only seed 1 kept its networks
+    shown = invoke("gallery", "--run", cell, "--runs-dir", str(tmp_path))
+    assert shown.exit_code == 2 and "saved no models" in shown.stderr and "Traceback" not in shown.output

@@ -116,7 +116,11 @@ def read_run(path: Path) -> dict | None:
     if info.get("schema", 1) < SCHEMA:
         from digits.core.runs.migration import migrate
 
-        info = migrate(info, Path(path))
+        try:
+            info = migrate(info, Path(path))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a damaged old run: listed, not fatal
+            info = {**info, "schema": SCHEMA, "models": [], "comparison": None, "reference": [], "results": None,
+                    "test_subset": None, "environment": {}, "error": f"cannot read its schema-1 files ({exc})"}
     if info.get("status") == "running" and not pid_alive(info.get("pid")):
         info["status"] = "abandoned"
     info["path"] = str(path)
@@ -128,5 +132,6 @@ def list_runs(root: Path) -> list[dict]:
     root = Path(root).expanduser()
     if not root.is_dir():
         return []
-    runs = [info for child in root.iterdir() if child.is_dir() and (info := read_run(child))]
+    runs = [info for child in root.iterdir()
+            if child.is_dir() and not child.name.startswith(".") and (info := read_run(child))]
     return sorted(runs, key=lambda info: info.get("started") or 0)

@@ -5,8 +5,10 @@ Dask's scheduler places the cells on the workers and reruns a cell whose worker 
 often as its `allowed-failures` setting says; start the scheduler with
 DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=1 for once), so digits adds no scheduling of its own.
 The cells send their results back as JSON text (cell.py), which the client checks before it writes
-them (store.py). Ctrl-C sets a Dask Event of the sweep that the running cells ask at most once a
-second, so they stop at a batch as local ones do.
+them (store.py). Dask itself moves functions and results with pickle between the client, the
+scheduler and the workers, so the cluster must be one you trust (see Dask's TLS and security
+settings for clusters across networks). Ctrl-C sets a Dask Event of the sweep that the running
+cells ask at most once a second, so they stop at a batch as local ones do.
 """
 
 import time

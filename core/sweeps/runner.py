@@ -11,7 +11,10 @@ cell, and any other cell that was in flight with it, is run once more on a new p
 failed if it dies again.
 """
 
+import contextlib
 import json
+import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -44,10 +47,24 @@ class LocalPool:
     def wait(self, futures, timeout: float) -> set:
         return wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)[0]
 
+    def workers(self) -> list:
+        # concurrent.futures keeps its processes in _processes (pid -> Process): the one way to
+        # reach the workers themselves, for a stop that only the client received.
+        return list((getattr(self.executor, "_processes", None) or {}).values())
+
     def stop_cells(self) -> None:
-        """Nothing to do: Ctrl-C reached the workers (one process group), which stop their cells."""
+        """Ask every worker to stop its cell at the next batch (SIGINT: the workers' handler sets
+        their stop flag), also when the Ctrl-C reached only the client."""
+        for process in self.workers():
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                os.kill(process.pid, signal.SIGINT)
 
     def shutdown(self, wait: bool = True) -> None:
+        """Wait for the workers; without `wait` (the client is going away) end them now."""
+        if not wait:
+            for process in self.workers():
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    process.terminate()
         self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
@@ -60,7 +77,8 @@ def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str 
               should_stop: Callable[[], bool] = lambda: False,
               make_pool: Callable[[], object] | None = None) -> Iterator[Event]:
     """Run the sweep's pending cells on `make_pool()` (default: this machine's workers); yield
-    SweepStarted, Cell* events, SweepFinished."""
+    SweepStarted, Cell* events, SweepFinished. Closed early (a reader that went away, a second
+    Ctrl-C), it stops the workers' cells and leaves the sweep `interrupted`, resumable."""
     spec, started = sweep.spec, time.perf_counter()
     make_pool = make_pool or (lambda: LocalPool(workers, threads, data_dir))
     queue = deque(sweep.pending())
@@ -71,9 +89,14 @@ def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str 
     pool = make_pool()
     in_flight: dict[Future, tuple[Cell, int, float]] = {}
     free = list(range(workers))
+    suspects: set[str] = set()  # cells whose worker died: rerun alone, so a cell that kills workers is found
+    closed = False
     try:
         while queue or in_flight:
             while queue and free and not should_stop():
+                alone = queue[0].id in suspects or any(c.id in suspects for c, _s, _t in in_flight.values())
+                if alone and in_flight:
+                    break
                 cell, slot = queue.popleft(), free.pop(0)
                 attempt = sweep.info["cells"][cell.id].get("attempts", 0) + 1
                 sweep.mark(cell, "running", attempts=attempt)
@@ -92,10 +115,10 @@ def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str 
                 cell, slot, t0 = in_flight.pop(future)
                 free.append(slot)
                 try:
-                    payload = json.loads(future.result())  # plain JSON from the worker, checked by store()
+                    result = future.result()
                 except BrokenProcessPool:
                     broken = True
-                    yield from died(sweep, cell, queue)
+                    yield from died(sweep, cell, queue, suspects)
                     continue
                 except Exception as exc:  # noqa: BLE001  the cell's own failure, never the sweep's
                     message = str(exc) if isinstance(exc, DigitsError) else f"{type(exc).__name__}: {exc}"
@@ -104,43 +127,64 @@ def run_sweep(sweep: SweepDir, workers: int, threads: int | None, data_dir: str 
                     sweep.mark(cell, "failed", error=message)
                     yield CellFailed(cell.id, cell.options, cell.seed, message, retried=False)
                     continue
-                yield from finished(sweep, cell, payload, time.perf_counter() - t0)
+                suspects.discard(cell.id)
+                yield from finished(sweep, cell, result, time.perf_counter() - t0)
             if broken:
-                for future, (cell, slot, _t0) in list(in_flight.items()):  # the pool's other cells died with it
+                for future, (cell, slot, t0) in list(in_flight.items()):  # the pool's other cells died with it
                     in_flight.pop(future)
                     free.append(slot)
-                    yield from died(sweep, cell, queue)
+                    if future.done() and future.exception() is None:  # it finished just before the break
+                        yield from finished(sweep, cell, future.result(), time.perf_counter() - t0)
+                    else:
+                        yield from died(sweep, cell, queue, suspects)
                 pool.shutdown(wait=False)
                 pool = make_pool()
+    except GeneratorExit:
+        closed = True
+        pool.stop_cells()
+        raise
     finally:
-        pool.shutdown(wait=True)
-    for state in sweep.info["cells"].values():
-        if state["status"] == "running":  # stopped before it could report (a second Ctrl-C)
-            state["status"] = "pending"
-    status = "interrupted" if sweep.pending() and should_stop() else "finished"
-    sweep.finish(status)
+        pool.shutdown(wait=not closed)
+        for state in sweep.info["cells"].values():
+            if state["status"] == "running":  # its result never came back: run it again on --resume
+                state["status"] = "pending"
+        left = any(state["status"] == "pending" for state in sweep.info["cells"].values())
+        sweep.finish("interrupted" if left else "finished")
     counts = sweep.counts()
-    yield SweepFinished(sweep.sweep_id, status, time.perf_counter() - started, counts["done"], counts["failed"],
-                        counts["total"], summary(spec, cell_records(sweep)))
+    yield SweepFinished(sweep.sweep_id, sweep.info["status"], time.perf_counter() - started, counts["done"],
+                        counts["failed"], counts["total"], summary(spec, cell_records(sweep)))
 
 
-def died(sweep: SweepDir, cell: Cell, queue: deque) -> Iterator[Event]:
-    """A cell whose worker process died: once more at the front of the queue, or failed."""
-    again = sweep.info["cells"][cell.id].get("attempts", 1) < ATTEMPTS
-    message = "its worker process died" + (" (running it once more)" if again else " twice")
-    sweep.mark(cell, "pending" if again else "failed", error=message)
+def died(sweep: SweepDir, cell: Cell, queue: deque, suspects: set) -> Iterator[Event]:
+    """A cell whose worker process died: once more, alone, at the front of the queue, or failed.
+    Deaths are counted apart from submissions (a resumed cell keeps its retry)."""
+    deaths = sweep.info["cells"][cell.id].get("deaths", 0) + 1
+    again = deaths < ATTEMPTS
+    message = "its worker process died" + (" (running it once more, alone)" if again else " twice")
+    sweep.mark(cell, "pending" if again else "failed", error=message, deaths=deaths)
     if again:
         queue.appendleft(cell)
+        suspects.add(cell.id)
     yield CellFailed(cell.id, cell.options, cell.seed, message, retried=again)
 
 
-def finished(sweep: SweepDir, cell: Cell, payload: dict, seconds: float) -> Iterator[Event]:
-    status = payload.get("status") if isinstance(payload, dict) else None
-    if status == "interrupted":  # stopped by Ctrl-C at a batch: left for --resume
+def finished(sweep: SweepDir, cell: Cell, result, seconds: float) -> Iterator[Event]:
+    """A cell's result (JSON text from its worker), checked by the sweep's store before it is kept."""
+    try:
+        payload = json.loads(result)
+    except (TypeError, ValueError):
+        payload = None
+    if not isinstance(payload, dict):
+        message = "the worker sent back something that is not a cell's result"
+        sweep.mark(cell, "failed", error=message)
+        yield CellFailed(cell.id, cell.options, cell.seed, message, retried=False)
+        return
+    status = payload.get("status")
+    if status == "interrupted":  # stopped at a batch (Ctrl-C): left for --resume
         sweep.mark(cell, "pending", error="interrupted")
         return
     if status != "finished":
-        message = (payload or {}).get("error") or f"the run ended {status}"
+        message = str(payload.get("error") or f"the run ended {status}")
         sweep.mark(cell, "failed", error=message)
         yield CellFailed(cell.id, cell.options, cell.seed, message, retried=False)
         return

@@ -97,8 +97,15 @@ class SweepDir:
         """Check a worker's payload and write it as the cell's run directory; return its record."""
         record = payload.get("record") if isinstance(payload, dict) else None
         if (not isinstance(record, dict) or record.get("schema") != RECORD_SCHEMA
-                or record.get("task") != self.spec.task):
+                or record.get("task") != self.spec.task or not isinstance(record.get("metrics"), dict)
+                or not isinstance(record.get("models"), list)
+                or not all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in record["models"])):
             raise BadCellData(f"cell {cell.id}: the worker sent no valid run record of task {self.spec.task}")
+        models = payload.get("models", {})
+        if not isinstance(models, dict) or not all(
+                isinstance(f, dict) and isinstance(f.get("npz"), str) and isinstance(f.get("json"), str)
+                for f in models.values()):
+            raise BadCellData(f"cell {cell.id}: the worker sent its networks in no known form")
         events = payload.get("events")
         if not isinstance(events, str):
             raise BadCellData(f"cell {cell.id}: the worker sent no event log")
@@ -112,19 +119,20 @@ class SweepDir:
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "models").mkdir(parents=True)
         try:
-            for name, files in (payload.get("models") or {}).items():
+            for name, files in models.items():
                 if not isinstance(name, str) or "/" in name or name.startswith("."):
                     raise BadCellData(f"cell {cell.id}: the worker sent a model named {name!r}")
                 (staging / "models" / f"{name}.npz").write_bytes(base64.b64decode(files["npz"], validate=True))
                 (staging / "models" / f"{name}.json").write_text(files["json"])
                 load_network(staging / "models" / name)  # raises ModelFileError: no pickles, shapes checked
-            kept = set(payload.get("models") or {})
-            record = {**record, "models": [m for m in record.get("models") or [] if m.get("name") in kept]}
+            # Named by its place in the sweep, so `digits show --run <sweep id>/cells/<cell>` finds it.
+            record = {**record, "run_id": f"{self.sweep_id}/cells/{cell.id}",
+                      "models": [m for m in record["models"] if m["name"] in models]}
             (staging / "events.jsonl").write_text(events)
             write_json(staging / "run.json", {k: v for k, v in record.items() if k != "path"})
             shutil.rmtree(target, ignore_errors=True)
             staging.rename(target)
-        except (DigitsError, OSError, ValueError, KeyError, TypeError) as exc:
+        except (DigitsError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, BadCellData):
                 raise
