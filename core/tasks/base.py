@@ -1,7 +1,7 @@
 """What a task is (a named experiment with a config dataclass and a `run` generator) and the registry."""
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from digits.core.atomic import write_json
@@ -9,6 +9,7 @@ from digits.core.config import TrainConfig
 from digits.core.data.dataset import Dataset
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison, Event
+from digits.core.nn.flops import Work, total_flops
 from digits.core.nn.network import Network
 from digits.core.runs.directory import RunDir
 from digits.core.runs.record import Head, ModelInfo
@@ -75,9 +76,20 @@ class Task:
         seeds = ", ".join(str(r.seed) for r in runs)
         return [f"{len(runs)} seeds ({seeds}): mean ± std and 95% interval over the seeds"]
 
-    def flops(self, config: TrainConfig, dataset: Dataset) -> int:
-        """The matrix-product FLOPs `run` performs (see `digits.core.nn.flops`), for the speed benchmarks."""
+    def gemm_work(self, config: TrainConfig, dataset: Dataset) -> list[Work]:
+        """The matrix products one `run` performs (one seed, `config.seed`), as data: every network it
+        trains or evaluates, with its weight shapes, batch size and samples trained and evaluated
+        (`digits.core.nn.flops.Work`), for the speed benchmarks' FLOP counts and GEMM floors."""
         raise NotImplementedError
+
+    def work(self, config: TrainConfig, dataset: Dataset) -> list[Work]:
+        """`gemm_work` of every seed the runner trains (it calls `run` once per seed)."""
+        return [w for seed in config.seed_list()
+                for w in self.gemm_work(replace(config, seed=seed, seeds=""), dataset)]
+
+    def flops(self, config: TrainConfig, dataset: Dataset) -> int:
+        """The matrix-product FLOPs of the whole run, all seeds (see `digits.core.nn.flops`)."""
+        return total_flops(self.work(config, dataset))
 
 
 TASKS: dict[str, type[Task]] = {}

@@ -9,7 +9,7 @@ import numpy as np
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import SCALES, to_inputs
-from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.init import BIAS_INITS, WEIGHT_INITS
 from digits.core.nn.losses import cross_entropy
 from digits.core.nn.network import Network
@@ -85,9 +85,9 @@ class Baseline(Task):
         yield examples("model", net, data, x_test, seeding.rng(cfg.seed, "examples"))
         return metrics
 
-    def flops(self, cfg: BaselineConfig, dataset) -> int:
+    def gemm_work(self, cfg: BaselineConfig, dataset) -> list[Work]:
         n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
         t = len(dataset.test_labels)
         sizes = [int(np.prod(dataset.image_shape)), *cfg.hidden, dataset.num_classes]
         # training; a test evaluation per epoch; final test and train accuracy; the example digits
-        return cfg.epochs * train_flops(sizes, n) + forward_flops(sizes, cfg.epochs * t + t + n + t)
+        return [Work("model", mlp_shapes(sizes), cfg.batch_size, cfg.epochs * n, cfg.epochs * t + t + n + t)]

@@ -19,7 +19,7 @@ from digits.core.data.dataset import require_mnist_shape
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
-from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.losses import cross_entropy, soft_target
 from digits.core.nn.network import Network
 from digits.core.nn.optim import Adam
@@ -224,16 +224,18 @@ class Distill(Task):
         yield panel
         return metrics
 
-    def flops(self, cfg: DistillConfig, dataset) -> int:
+    def gemm_work(self, cfg: DistillConfig, dataset) -> list[Work]:
         _, labels = training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))
         n, t, k = len(labels), len(dataset.test_labels), int(transfer_mask(labels, cfg).sum())
-        probe = min(cfg.probe_size, len(dataset.train_labels))
+        probe = min(cfg.probe_size, len(dataset.train_images))
         inputs = int(np.prod(dataset.image_shape))
-        teacher, student = [inputs, *cfg.hidden, CLASSES], [inputs, *cfg.student_hidden, CLASSES]
-        return (cfg.epochs * train_flops(teacher, n) + cfg.student_epochs * train_flops(student, k)
-                # test evaluations per epoch and at the end, soft targets on the transfer set, the probe
-                + forward_flops(teacher, cfg.epochs * t + k + t)
-                + forward_flops(student, cfg.student_epochs * t + probe + t))
+        # The teacher: training, a test evaluation per epoch, its soft targets on the transfer set,
+        # its final test predictions; the student: training on the transfer set, a test evaluation
+        # per epoch, the probe of the bias correction, its final test logits.
+        return [Work("teacher", mlp_shapes([inputs, *cfg.hidden, CLASSES]), cfg.batch_size,
+                     cfg.epochs * n, cfg.epochs * t + k + t),
+                Work("student", mlp_shapes([inputs, *cfg.student_hidden, CLASSES]), cfg.batch_size,
+                     cfg.student_epochs * k, cfg.student_epochs * t + probe + t)]
 
 
 def metric_dict(t: dict, sb: dict, sa: dict, offsets: dict[int, float], absent: list[int]) -> dict:

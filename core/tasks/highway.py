@@ -19,6 +19,7 @@ from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.nn.flops import Work
 from digits.core.nn.losses import cross_entropy
 from digits.core.nn.network import Dense, Highway, Network, gate_means
 from digits.core.nn.optim import Adam
@@ -137,6 +138,26 @@ class HighwayTask(Task):
             "gate_means": table(["depth", "block", "mean_T"],
                                 [[d, k + 1, g] for d, means in gates.items() for k, g in enumerate(means)])})
         return metrics
+
+    def gemm_work(self, cfg: HighwayConfig, dataset) -> list[Work]:
+        """At each depth, each network: training, a test evaluation per epoch, the final predictions;
+        the highway network also its gate means (a forward pass of the test images, and each
+        block's transform-gate product x·W_T, width × width, in chunks of 2048). A highway block is
+        one width × 2·width product ([W_H | W_T]), a plain block width × width."""
+        n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
+        s = len(evaluation_subset(dataset, cfg.test_size, seeding.rng(cfg.seed, "test subset"))[1])
+        inputs, width = dataset.train_images[0].size, cfg.width
+        work = []
+        for depth in cfg.depth_list():
+            for kind in KINDS:
+                block = (width, 2 * width) if kind == "highway" else (width, width)
+                shapes = ((inputs, width), *[block] * depth, (width, dataset.num_classes))
+                gate_pass = 1 if kind == "highway" else 0
+                work.append(Work(f"{kind} (depth {depth})", shapes, cfg.batch_size, cfg.epochs * n,
+                                 (cfg.epochs + 1 + gate_pass) * s))
+            work.append(Work(f"highway gates (depth {depth})", ((width, width),) * depth, cfg.batch_size, 0, s,
+                             chunk=2048))
+        return work
 
 
 def gate_note(means: list[float]) -> str:

@@ -21,6 +21,7 @@ from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.losses import cross_entropy
 from digits.core.nn.network import Network
 from digits.core.nn.optim import SGD
@@ -155,6 +156,21 @@ class Lwta(Task):
                             f"{kind}_forgetting": before - after,
                             f"{kind}_task2_accuracy": out[f"{kind}_task2_after_task2"]})
         return {"seed": seed, "metrics": metrics, "predictions": predictions, "labels": y_test}
+
+    def gemm_work(self, cfg: LwtaConfig, dataset) -> list[Work]:
+        """Each network (ReLU, LWTA) through each task: training on the task's classes and a test
+        evaluation per epoch on the task's test digits, then every task seen so far scored on its
+        test digits; at the end each task's test digits once more, for the predictions."""
+        heads = SPLITS[cfg.split]
+        shapes = mlp_shapes([dataset.train_images[0].size, *cfg.hidden, 10])
+        tests = [int(np.isin(dataset.test_labels, head).sum()) for head in heads]
+        work = []
+        for kind in KINDS:
+            for task, (head, count) in enumerate(zip(heads, tests), start=1):
+                work.append(Work(f"{kind} task {task}", shapes, cfg.batch_size, cfg.epochs * len(head) * cfg.per_class,
+                                 cfg.epochs * count + sum(tests[:task])))
+            work.append(Work(f"{kind} predictions", shapes, cfg.batch_size, 0, sum(tests)))
+        return work
 
 
 def title(cfg: LwtaConfig) -> str:

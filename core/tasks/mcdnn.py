@@ -17,7 +17,7 @@ from digits.core import seeding
 from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import to_inputs
 from digits.core.events import Comparison
-from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.init import glorot_uniform
 from digits.core.nn.losses import cross_entropy, softmax
 from digits.core.nn.network import Network
@@ -109,9 +109,10 @@ class Mcdnn(Task):
         )
         return metrics
 
-    def flops(self, cfg: McdnnConfig, dataset) -> int:
+    def gemm_work(self, cfg: McdnnConfig, dataset) -> list[Work]:
+        """Each column: training, a test evaluation per epoch, the final test probabilities."""
         n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
         t = len(dataset.test_labels)
-        sizes = [int(np.prod(dataset.image_shape)), *cfg.hidden, dataset.num_classes]
-        per_column = cfg.epochs * train_flops(sizes, n) + forward_flops(sizes, (cfg.epochs + 1) * t)
-        return cfg.columns * per_column
+        shapes = mlp_shapes([int(np.prod(dataset.image_shape)), *cfg.hidden, dataset.num_classes])
+        return [Work(f"column {k + 1}", shapes, cfg.batch_size, cfg.epochs * n, (cfg.epochs + 1) * t)
+                for k in range(cfg.columns)]

@@ -19,7 +19,7 @@ from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
-from digits.core.nn.flops import forward_flops, train_flops
+from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.losses import cross_entropy, soft_target
 from digits.core.nn.network import Network
 from digits.core.nn.optim import Adam
@@ -190,15 +190,18 @@ class Subliminal(Task):
             "predictions": predictions,
         }
 
-    def flops(self, cfg: SubliminalConfig, dataset) -> int:
+    def gemm_work(self, cfg: SubliminalConfig, dataset) -> list[Work]:
         n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
         t, m = len(dataset.test_labels), cfg.noise_size
-        sizes = [int(np.prod(dataset.image_shape)), *cfg.hidden, 10 + cfg.aux]
-        students = len(STUDENTS) if cfg.controls else 1
-        per_seed = (cfg.epochs * train_flops(sizes, n) + students * cfg.student_epochs * train_flops(sizes, m)
-                    # per-epoch test evaluations, the teacher's logits on the noise, the final predictions
-                    + forward_flops(sizes, (cfg.epochs + students * cfg.student_epochs) * t + m + (2 + students) * t))
-        return len(cfg.seed_list()) * per_seed
+        shapes = mlp_shapes([int(np.prod(dataset.image_shape)), *cfg.hidden, 10 + cfg.aux])
+        students = [name for name in STUDENTS if name == "student" or cfg.controls]
+        # The teacher: training, a test evaluation per epoch, its logits on the noise, its final
+        # predictions; each student: training on the noise, a test evaluation per epoch, its final
+        # predictions; the untrained network's final predictions.
+        return ([Work("teacher", shapes, cfg.batch_size, cfg.epochs * n, cfg.epochs * t + m + t)]
+                + [Work(name, shapes, cfg.batch_size, cfg.student_epochs * m, cfg.student_epochs * t + t)
+                   for name in students]
+                + [Work("untrained", shapes, cfg.batch_size, 0, t)])
 
 
 def notes(cfg: SubliminalConfig, seeds: int) -> list[str]:
