@@ -1,67 +1,64 @@
-"""Each task at its defaults, timed in its own process: FLOP-bound efficiency, peak memory, reference ratio.
+"""Every task at its defaults, timed in its own process against its GEMM floor measured in this process.
 
-    python -m benchmarks.tasks [--quick] [--repeat N] [--only subliminal-no-controls,subliminal,distill,baseline]
+    python -m benchmarks.tasks [--quick] [--repeat N] [--only baseline,subliminal-no-controls,...]
 
-For every run: the matrix-product FLOPs it performs (counted analytically by the task, see
-`digits.core.nn.flops`), the float32 GEMM peak of its (teacher) network measured here at its batch
-size (each layer's forward, weight-gradient and input-gradient products timed alone, see
-`peak_gflops`), and
+The GEMM floor of a run is the time its matrix products alone take on this machine. The task
+describes them as data (`Task.work`: each network it trains or evaluates, its weight shapes as
+multiplied, batch size, samples trained and samples only evaluated; `tests/test_flops.py` checks
+them against the products a tiny run performs). Each distinct product is timed here alone, best
+of 5 rounds (`benchmarks.peak.ProductTimer`: forward x·W, weight gradient xᵀ·g and input
+gradient g·Wᵀ but the first layer's, at the training batch size; forward x·W at the evaluation
+chunk of 2000), and
 
-    efficiency = (FLOPs / peak) / wall time
+    floor = Σ over work items (training steps × one step's products + evaluation chunks × one forward pass)
 
-i.e. the share of the wall time (process start to exit: imports, data, evaluation and all) the
-GEMMs alone would need at peak speed. The peak is measured three times right before and three
-times right after each run, and the highest of the six is used: this machine's speed drifts by
-up to ~1.5× from minute to minute, and a single short peak measurement caught in a slow moment
-made the ratio swing up to 99%; the highest is the conservative choice (it can only lower the
-efficiency). Also peak RSS
-(ru_maxrss of the child process) and the wall time of the reference implementations measured on
-the issue's machine. --repeat N runs each task N times and checks the targets on the medians.
---quick runs one epoch per phase instead of the defaults and checks no targets. Exits 1 when a
-target of the speed issue is missed.
+The floor is measured right before and right after each run (this machine's speed drifts from
+minute to minute) and the smaller is used: faster products, the conservative choice (it can only
+raise wall ÷ floor). Printed per run: wall time (process start to exit: imports, data,
+evaluation and all), floor, wall ÷ floor (the binding figure, "× floor", beside its target),
+efficiency = floor ÷ wall, the FLOPs and the floor by network, peak RSS (ru_maxrss of the child)
+and, for context only, the wall time of the reference implementation measured on the issue's
+machine and its ratio to ours. --repeat N runs each task N times and checks the targets on the
+medians. --quick runs one epoch per phase and checks no targets. Exits 1 when a target is missed.
 """
 
 import argparse
 import dataclasses
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 
 from benchmarks.common import machine_line, run_cli
-from benchmarks.peak import gflops
+from benchmarks.peak import floor_seconds
+from benchmarks.peak import peak_gflops as peak_gflops  # benchmarks.scaling and benchmarks.sweep import it here
 from digits.core.data.dataset import load_dataset
 from digits.core.tasks.base import get_task
 
-# name -> (task, extra CLI arguments, wall-time target s, reference seconds and what it ran)
+
+@dataclass(frozen=True)
+class Run:
+    task: str
+    extra: tuple[str, ...] = ()
+    target: float | None = None  # wall ÷ floor at most (issue 18's binding figures)
+    reference: float | None = None  # the reference implementation's wall s on the issue's machine (context)
+
+
+# Reference times: the reference implementations on issue 18's machine (seed 0, defaults, whole
+# process); they replace the earlier machine's 34 s (subliminal) and 323 s (distill).
 RUNS = {
-    "subliminal-no-controls": ("subliminal", ["--no-controls"], 10, (34, "reference numpy code: teacher + student")),
-    "subliminal": ("subliminal", [], 25, None),
-    "distill": ("distill", [], 150, (323, "reference numpy code: omitted-3 distillation")),
-    "baseline": ("baseline", [], None, None),
+    "baseline": Run("baseline"),
+    "subliminal-no-controls": Run("subliminal", ("--no-controls",), reference=27.8),
+    "subliminal": Run("subliminal"),
+    "distill": Run("distill", target=1.35, reference=205),
+    "deep-mlp": Run("deep-mlp", target=1.6, reference=75.1),
+    "mcdnn": Run("mcdnn", target=1.25, reference=56.0),
+    "highway": Run("highway", reference=8.5),
+    "lwta": Run("lwta", reference=3.5),
 }
 ONE_EPOCH_EACH = ["--epochs", "1", "--student-epochs", "1"]
-QUICK = {"subliminal": ONE_EPOCH_EACH, "distill": ONE_EPOCH_EACH, "baseline": ["--epochs", "1"]}
-EFFICIENCY_TARGET = 0.65
-RSS_TARGET_MB = 600
-PEAK_SAMPLES = 3  # peak measurements before and after each run; the highest is used
-
-
-def peak_gflops(sizes: list[int], batch: int, repeats: int = 30) -> float:
-    """The GEMM rate of one training step of this network at this batch size: its products' FLOPs
-    over the time each product takes when measured alone (`benchmarks.peak`), i.e. the step's
-    speed if nothing but the matrix products ran."""
-    rng = np.random.default_rng(0)
-    flops, seconds = 0, 0.0
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        x = rng.standard_normal((batch, fan_in), dtype=np.float32)
-        w = rng.standard_normal((fan_in, fan_out), dtype=np.float32)
-        g = rng.standard_normal((batch, fan_out), dtype=np.float32)
-        products = [(x, w), (x.T, g)] + ([(g, w.T)] if i > 0 else [])
-        for a, b in products:
-            f = 2 * batch * fan_in * fan_out
-            flops += f
-            seconds += f / (gflops(a, b, repeats) * 1e9)
-    return flops / seconds / 1e9
+QUICK = {"subliminal": ONE_EPOCH_EACH, "distill": ONE_EPOCH_EACH}  # the others: --epochs 1
+RSS_TARGET_MB = 600  # the speed issue's memory target, still checked
 
 
 def parse_overrides(config_cls, extra: list[str]) -> dict:
@@ -70,7 +67,7 @@ def parse_overrides(config_cls, extra: list[str]) -> dict:
     out, i = {}, 0
     while i < len(extra):
         name = extra[i][2:].replace("-", "_")
-        if name.startswith("no_"):
+        if name.startswith("no_") and name not in types:
             out[name[3:]] = False
             i += 1
         else:
@@ -80,18 +77,14 @@ def parse_overrides(config_cls, extra: list[str]) -> dict:
     return out
 
 
-def measure(task_name: str, extra: list[str], sizes: list[int], batch: int) -> dict:
-    """One run of the task in a child process, with the GEMM peak measured just before and after (best of 3 each)."""
-    before = max(peak_gflops(sizes, batch) for _ in range(PEAK_SAMPLES))
+def measure(task_name: str, extra: list[str], work) -> dict:
+    """One run of the task in a child process, with its GEMM floor measured just before and after."""
+    before = floor_seconds(work)
     result = run_cli(["--task", task_name, *extra])
-    after = max(peak_gflops(sizes, batch) for _ in range(PEAK_SAMPLES))
-    rates: dict[str, list[float]] = {}
-    for event in result["events"]:
-        if event.get("event") == "epoch_finished":
-            phase = event["phase"].split(" (seed")[0]
-            rates.setdefault(phase, []).append(event["samples_per_second"])
-    return {"wall": result["seconds"], "peak": max(before, after), "peaks": (before, after),
-            "rss": result["peak_mib"], "rates": {p: float(np.median(r)) for p, r in rates.items()}}
+    after = floor_seconds(work)
+    floor = min((before, after), key=lambda f: sum(f.values()))
+    return {"wall": result["seconds"], "floor": sum(floor.values()), "by_network": floor,
+            "floors": (sum(before.values()), sum(after.values())), "rss": result["peak_mib"]}
 
 
 def main():
@@ -100,43 +93,45 @@ def main():
     parser.add_argument("--repeat", type=int, default=1, help="runs per task; targets use the medians (default 1)")
     parser.add_argument("--only", default=",".join(RUNS), help=f"comma-separated from: {', '.join(RUNS)}")
     args = parser.parse_args()
+    keys = args.only.split(",")
+    unknown = [k for k in keys if k not in RUNS]
+    if unknown:
+        parser.error(f"unknown run {', '.join(unknown)}; choose from: {', '.join(RUNS)}")
     data = load_dataset()
     print(machine_line() + (" · quick mode" if args.quick else ""))
-    header = ("| run | wall s | GFLOP | peak GFLOP/s (best before/after) | efficiency | peak RSS MiB "
-              "| samples/s by phase | reference s | reference ÷ digits | targets |")
-    rows, all_ok = [header, "|" + " --- |" * 10], True
-    for key in args.only.split(","):
-        task_name, extra, wall_target, reference = RUNS[key]
-        extra = extra + (QUICK[task_name] if args.quick else [])
-        task = get_task(task_name)
+    header = ("| run | wall s | floor s (before/after) | wall ÷ floor | target | efficiency | GFLOP "
+              "| floor by network, s | peak RSS MiB | reference s | reference ÷ digits | verdict |")
+    rows, all_ok = [header, "|" + " --- |" * 12], True
+    for key in keys:
+        spec = RUNS[key]
+        extra = [*spec.extra, *(QUICK.get(spec.task, ["--epochs", "1"]) if args.quick else [])]
+        task = get_task(spec.task)
         config = task.Config.build(parse_overrides(task.Config, extra))
-        flops = task.flops(config, data)
-        # the network trained longest: the teacher (distill's 800-wide student runs at a similar rate)
-        sizes = [784, *config.hidden, 10 + getattr(config, "aux", 0)]
+        work = task.work(config, data)
+        flops = sum(w.flops for w in work)
+        label = f"`digits train --task {spec.task}{''.join(' ' + a for a in extra)}`"
         runs = []
         for i in range(args.repeat):
-            run = measure(task_name, extra, sizes, config.batch_size)
-            run["efficiency"] = flops / (run["peak"] * 1e9) / run["wall"]
+            run = measure(spec.task, extra, work)
             runs.append(run)
-            label = f"`digits train --task {task_name} {' '.join(extra)}`".replace(" `", "`")
+            rows.append(row(label + (f" run {i + 1}" if args.repeat > 1 else ""), run, flops, spec, args.quick))
             if args.repeat > 1:
-                label += f" run {i + 1}"
-            rows.append(row(label, run, flops, reference, args.quick, "-"))
-            print(rows[-1], flush=True)
-        summary = {"wall": float(np.median([r["wall"] for r in runs])),
-                   "efficiency": float(np.median([r["efficiency"] for r in runs])),
-                   "rss": max(r["rss"] for r in runs)}
+                print(rows[-1], flush=True)
+        wall = float(np.median([r["wall"] for r in runs]))
+        ratio = float(np.median([r["wall"] / r["floor"] for r in runs]))
+        rss = max(r["rss"] for r in runs)
         checks = []
         if not args.quick:
-            if wall_target:
-                checks.append((f"wall ≤ {wall_target} s", summary["wall"] <= wall_target))
-            checks.append((f"efficiency ≥ {EFFICIENCY_TARGET:.0%}", summary["efficiency"] >= EFFICIENCY_TARGET))
-            checks.append((f"RSS ≤ {RSS_TARGET_MB} MB", summary["rss"] * 1.048576 <= RSS_TARGET_MB))
+            if spec.target:
+                checks.append((f"≤ {spec.target}× floor", ratio <= spec.target))
+            checks.append((f"RSS ≤ {RSS_TARGET_MB} MB", rss * 1.048576 <= RSS_TARGET_MB))
         all_ok &= all(ok for _, ok in checks)
         verdict = "; ".join(f"{text} {'met' if ok else '**missed**'}" for text, ok in checks) or "-"
         if args.repeat > 1:
-            rows.append(f"| median of {args.repeat} | {summary['wall']:.1f} | | | {summary['efficiency']:.0%} "
-                        f"| {summary['rss']:.0f} (max) | | | | {verdict} |")
+            floor = float(np.median([r["floor"] for r in runs]))
+            rows.append(f"| median of {args.repeat} | {seconds(wall)} | {seconds(floor)} | {ratio:.2f}× "
+                        f"| {target_text(spec, args.quick)} | {1 / ratio:.0%} | | | {rss:.0f} (max) "
+                        f"| {reference_text(spec, wall, args.quick)} | {verdict} |")
         else:
             rows[-1] = rows[-1].rsplit("| - |", 1)[0] + f"| {verdict} |"
         print(rows[-1], flush=True)
@@ -145,13 +140,28 @@ def main():
     sys.exit(0 if all_ok else 1)
 
 
-def row(label: str, run: dict, flops: int, reference, quick: bool, verdict: str) -> str:
-    ref_s = f"{reference[0]} ({reference[1]})" if reference and not quick else "-"
-    ratio = f"{reference[0] / run['wall']:.1f}×" if reference and not quick else "-"
-    rate_text = ", ".join(f"{p} {r:,.0f}" for p, r in run["rates"].items())
-    before, after = run["peaks"]
-    return (f"| {label} | {run['wall']:.1f} | {flops / 1e9:,.0f} | {run['peak']:.0f} ({before:.0f}/{after:.0f}) "
-            f"| {run['efficiency']:.0%} | {run['rss']:.0f} | {rate_text} | {ref_s} | {ratio} | {verdict} |")
+def target_text(spec: Run, quick: bool) -> str:
+    return f"≤ {spec.target}×" if spec.target and not quick else "-"
+
+
+def reference_text(spec: Run, wall: float, quick: bool) -> str:
+    """The reference seconds and reference ÷ digits (two cells); only for runs at the defaults."""
+    if spec.reference is None or quick:
+        return "- | -"
+    return f"{spec.reference:g} | {spec.reference / wall:.1f}×"
+
+
+def seconds(value: float) -> str:
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}" if value >= 1 else f"{value:.3f}"
+
+
+def row(label: str, run: dict, flops: int, spec: Run, quick: bool) -> str:
+    before, after = run["floors"]
+    by_network = ", ".join(f"{name} {seconds(s)}" for name, s in run["by_network"].items())
+    return (f"| {label} | {seconds(run['wall'])} | {seconds(run['floor'])} ({seconds(before)}/{seconds(after)}) "
+            f"| {run['wall'] / run['floor']:.2f}× | {target_text(spec, quick)} | {run['floor'] / run['wall']:.0%} "
+            f"| {flops / 1e9:,.0f} | {by_network} | {run['rss']:.0f} | {reference_text(spec, run['wall'], quick)} "
+            f"| - |")
 
 
 if __name__ == "__main__":
