@@ -1,15 +1,38 @@
-"""Affine and elastic warps (core/data/warp.py): identity at zero strength, range, smooth seeded fields."""
+"""Affine and elastic warps (core/data/warp.py, warp_kernel.py): identity at zero strength, range, smooth seeded
+fields with the paper's moments, the compiled and numpy versions agreeing, one or two threads alike."""
 
 import numpy as np
 import pytest
 
-from digits.core.data.warp import WarpConfig, augment_batch, elastic_fields, gaussian_matrix, sample_bilinear, warp
+from digits.core import parallel
+from digits.core.data.warp import (WarpConfig, augment_batch, direct_fields, elastic_fields, field_basis,
+                                   gaussian_matrix, sample_bilinear, warp)
 
 
-def test_zero_strength_is_the_identity(mnist):
+@pytest.mark.parametrize("use", ["numba", "numpy"])
+def test_zero_strength_is_the_identity(mnist, use):
     batch = mnist.train_images[:16]
-    out = augment_batch(batch, np.random.default_rng(0), WarpConfig(0.0, 0.0, 0.0, 0.0, 4.0))
+    out = augment_batch(batch, np.random.default_rng(0), WarpConfig(0.0, 0.0, 0.0, 0.0, 4.0), use=use)
     np.testing.assert_array_equal(out, batch.reshape(16, -1).astype(np.float32) / 255)
+
+
+@pytest.mark.parametrize("cfg", [WarpConfig(), WarpConfig(alpha=0.0), WarpConfig(rotation=40.0, scale=0.5, shift=6.0)])
+def test_compiled_and_numpy_warps_agree(mnist, cfg):
+    batch = mnist.train_images[:64]
+    compiled = augment_batch(batch, np.random.default_rng(3), cfg, use="numba")
+    reference = augment_batch(batch, np.random.default_rng(3), cfg, use="numpy")
+    np.testing.assert_allclose(compiled, reference, atol=2e-5)
+    assert np.abs(compiled - batch.reshape(64, -1) / 255).max() > 0.5  # and they did warp
+
+
+def test_two_threads_warp_exactly_as_one(mnist):
+    batch = mnist.train_images[:256]  # enough work to be split
+    outs = []
+    for count in (1, 2):
+        parallel.set_threads(count)
+        outs.append(augment_batch(batch, np.random.default_rng(4), WarpConfig(), use="numba"))
+    parallel.set_threads(2)
+    np.testing.assert_array_equal(*outs)
 
 
 def test_output_in_range_and_shape_and_seeded(mnist):
@@ -49,6 +72,30 @@ def test_rotation_by_a_right_angle_lands_where_the_formula_says():
     out = warp(image, Quarter(), WarpConfig(rotation=90.0, scale=0.0, shift=0.0, alpha=0.0, sigma=4.0))
     # output (y, x) reads input (13.5 − (x − 13.5), 13.5 + (y − 13.5)): input (5, 20) shows at (20, 22)
     assert out[0, 20, 22] == pytest.approx(1.0, abs=1e-5) and out.sum() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_fields_have_the_moments_of_smoothed_uniform_noise():
+    """The fields drawn through the eigenbasis against the paper's construction α·G·u·Gᵀ: the same
+    mean, per-pixel variance, neighbour covariance and (near-normal) shape."""
+    alpha, sigma, n = 8.0, 4.0, 3000
+    ours = elastic_fields(n, 28, np.random.default_rng(7), alpha, sigma).astype(np.float64)
+    direct = direct_fields(n, 28, np.random.default_rng(8), alpha, sigma).astype(np.float64)
+    g2 = gaussian_matrix(28, sigma).astype(np.float64) @ gaussian_matrix(28, sigma).astype(np.float64)
+    variance = alpha**2 / 3 * np.outer(np.diag(g2), np.diag(g2))  # Var f_ij = α²/3·(G²)_ii·(G²)_jj
+    a = field_basis(28, sigma).astype(np.float64)
+    np.testing.assert_allclose(alpha**2 / 3 * np.outer(np.diag(a @ a.T), np.diag(a @ a.T)), variance, rtol=1e-4)
+    for fields in (ours, direct):
+        assert np.abs(fields.mean()) < 0.02
+        # 6,000 fields per pixel: the variance map within sampling error (~2% per pixel, less on average)
+        ratio = fields.var(axis=0).mean(axis=0) / variance
+        assert np.abs(ratio - 1).mean() < 0.03 and np.abs(ratio - 1).max() < 0.12
+        neighbour = (fields[..., :-1] * fields[..., 1:]).mean(axis=(0, 1))
+        expected = alpha**2 / 3 * np.outer(np.diag(g2), np.diag(g2, 1))
+        np.testing.assert_allclose(neighbour, expected, rtol=0.12)
+        centre = fields[:, :, 10:18, 10:18].ravel()
+        kurtosis = np.mean(centre**4) / np.mean(centre**2) ** 2 - 3
+        assert abs(kurtosis) < 0.1
+    assert ours.std() == pytest.approx(direct.std(), rel=0.02)
 
 
 def test_elastic_field_is_smooth_and_scaled():

@@ -2,9 +2,21 @@
 over the batch: every image gets its own rotation, scale, shift and smooth displacement field,
 and all are resampled together with bilinear interpolation (no per-image Python loop).
 
-A displacement field is uniform noise in [-1, 1] per pixel and axis, smoothed by a Gaussian of
-standard deviation `sigma` (as two matrix products with a side × side Gaussian matrix, zero
-beyond the border) and scaled by `alpha`. With zero strength the warp is exactly the identity.
+A displacement field is, as in the paper, uniform noise u in [-1, 1] per pixel and axis smoothed
+by a Gaussian of standard deviation `sigma` and scaled by `alpha`: α·G·u·Gᵀ, with G the side × side
+Gaussian matrix (zero beyond the border). It is drawn here through its eigenbasis, at a fraction
+of the cost: with G = V·diag(λ)·Vᵀ, the field is A·(Vᵀ·u·V)·Aᵀ for A = V·diag(λ), and the core
+Vᵀ·u·V is r × r numbers that are uncorrelated with variance 1/3 (V is orthogonal) and, each a sum
+of side² uniform terms, normal to within a kurtosis of ~0.01. So cores are drawn as normal numbers,
+keeping only the leading eigenvectors that carry all but 1e-5 of the field's variance (σ = 4,
+side 28: r = 9 of 28): 162 draws and two small products per image instead of 1,568 draws and
+two 28³ products. The fields have the paper's mean, covariance and (to sampling error) shape;
+tests/test_warp.py checks them against the direct construction. With zero strength the warp is
+exactly the identity.
+
+`draw` makes a batch's random numbers in bulk; the warp itself is one compiled pass per image
+(`digits.core.data.warp_kernel`), and `warp`/`sample_bilinear` are the numpy version of the same
+arithmetic (used without numba, or with DIGITS_KERNELS=numpy).
 """
 
 from dataclasses import dataclass
@@ -12,6 +24,8 @@ from functools import cache
 
 import numpy as np
 
+from digits.core.data import warp_kernel
+from digits.core.nn.kernels import backend
 
 @dataclass(frozen=True)
 class WarpConfig:
@@ -30,13 +44,64 @@ def gaussian_matrix(side: int, sigma: float) -> np.ndarray:
     return (kernel / kernel[side // 2].sum()).astype(np.float32)  # the full kernel's sum, not each row's
 
 
+LEFT_OUT = 1e-5  # the largest share of the fields' variance the dropped eigenvectors may carry
+
+
+@cache
+def field_basis(side: int, sigma: float) -> np.ndarray:
+    """A = V·diag(λ) (side × r) over G's leading eigenvectors: α·G·u·Gᵀ has the distribution of
+    A·K·Aᵀ, K r × r normal with variance α²/3 (see the module docstring). The field's total
+    variance is α²/3·(Σλ²)²; the first r eigenvectors carry (Σ_{p<r} λ_p²)² of it, and r is the
+    smallest count that leaves out less than LEFT_OUT (σ = 4, side 28: r = 9)."""
+    if sigma <= 0:
+        return np.eye(side, dtype=np.float32)
+    values, vectors = np.linalg.eigh(gaussian_matrix(side, sigma).astype(np.float64))
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    kept = (np.cumsum(values**2) / np.sum(values**2)) ** 2
+    r = int(np.searchsorted(kept, 1 - LEFT_OUT) + 1)
+    return (vectors[:, :r] * values[:r]).astype(np.float32)
+
+
+def field_cores(n: int, side: int, rng: np.random.Generator, alpha: float, sigma: float) -> np.ndarray:
+    """(n, 2, r, r) float32 cores of n pairs of fields (dy, dx), scaled by α/√3, in one bulk draw."""
+    r = field_basis(side, float(sigma)).shape[1]
+    cores = rng.standard_normal((n, 2, r, r), dtype=np.float32)
+    cores *= np.float32(alpha / np.sqrt(3))
+    return cores
+
+
+def expand_fields(cores: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """(n, 2, r, r) cores -> (n, 2, side, side) displacements A·K·Aᵀ in pixels (the numpy version)."""
+    return basis @ cores @ basis.T
+
+
 def elastic_fields(n: int, side: int, rng: np.random.Generator, alpha: float, sigma: float) -> np.ndarray:
     """(n, 2, side, side) float32 displacements (dy, dx) in pixels."""
+    return expand_fields(field_cores(n, side, rng, alpha, sigma), field_basis(side, float(sigma)))
+
+
+def direct_fields(n: int, side: int, rng: np.random.Generator, alpha: float, sigma: float) -> np.ndarray:
+    """The paper's construction, α·G·u·Gᵀ with u uniform in [-1, 1]: what `elastic_fields` draws
+    from, done directly (for the tests; 6× the draws and far more arithmetic)."""
     noise = rng.uniform(-1, 1, (n, 2, side, side)).astype(np.float32)
-    if sigma > 0:
-        g = gaussian_matrix(side, float(sigma))
-        noise = g @ noise @ g.T
-    return noise * np.float32(alpha)
+    g = gaussian_matrix(side, float(sigma))
+    return g @ noise @ g.T * np.float32(alpha)
+
+
+def draw(n: int, side: int, rng: np.random.Generator, cfg: "WarpConfig") -> tuple[np.ndarray, np.ndarray | None]:
+    """The random part of n warps, drawn in bulk: affine coefficients (n, 4) float32 — a = cos/zoom,
+    b = sin/zoom and the source offsets (oy, ox) — and the field cores (None without α).
+
+    Output pixel p reads the input at c + R(−angle)·(p − c)/zoom − shift, then the elastic offset.
+    """
+    angle = np.radians(rng.uniform(-cfg.rotation, cfg.rotation, n))
+    zoom = rng.uniform(1 - cfg.scale, 1 + cfg.scale, n)
+    shift = rng.uniform(-cfg.shift, cfg.shift, (n, 2))
+    cores = field_cores(n, side, rng, cfg.alpha, cfg.sigma) if cfg.alpha else None
+    centre = (side - 1) / 2
+    coef = np.stack([np.cos(angle) / zoom, np.sin(angle) / zoom, centre - shift[:, 0], centre - shift[:, 1]], axis=1)
+    return coef.astype(np.float32), cores
 
 
 def sample_bilinear(images: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -63,23 +128,31 @@ def sample_bilinear(images: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndar
 
 
 def warp(images: np.ndarray, rng: np.random.Generator, cfg: WarpConfig) -> np.ndarray:
-    """Each (h, w) image of `images` (float in [0, 1]) under its own random affine and elastic warp."""
+    """Each (h, w) image of `images` (float in [0, 1]) under its own random affine and elastic warp
+    (the numpy version: `augment_batch` uses the compiled one when numba is there)."""
     n, h, w = images.shape
-    angle = np.radians(rng.uniform(-cfg.rotation, cfg.rotation, n))
-    zoom = rng.uniform(1 - cfg.scale, 1 + cfg.scale, n)
-    shift = rng.uniform(-cfg.shift, cfg.shift, (n, 2))
-    fields = elastic_fields(n, h, rng, cfg.alpha, cfg.sigma) if cfg.alpha else np.zeros((n, 2, h, w), np.float32)
-    cy, cx = (h - 1) / 2, (w - 1) / 2
+    coef, cores = draw(n, h, rng, cfg)
+    a, b, oy, ox = (coef[:, k, None, None] for k in range(4))
+    cy, cx = np.float32((h - 1) / 2), np.float32((w - 1) / 2)
     gy, gx = np.meshgrid(np.arange(h, dtype=np.float32) - cy, np.arange(w, dtype=np.float32) - cx, indexing="ij")
-    # Output pixel p reads the input at c + R(−angle)·(p − c)/zoom − shift, then the elastic offset.
-    cos, sin = (np.cos(angle) / zoom).astype(np.float32), (np.sin(angle) / zoom).astype(np.float32)
-    src_y = cos[:, None, None] * gy - sin[:, None, None] * gx + np.float32(cy) - shift[:, 0, None, None] + fields[:, 0]
-    src_x = sin[:, None, None] * gy + cos[:, None, None] * gx + np.float32(cx) - shift[:, 1, None, None] + fields[:, 1]
-    return np.clip(sample_bilinear(images.astype(np.float32), src_y.astype(np.float32),
-                                   src_x.astype(np.float32)), 0, 1)
+    src_y = (a * gy + oy) - b * gx  # the kernel's order of operations
+    src_x = (b * gy + ox) + a * gx
+    if cores is not None:
+        fields = expand_fields(cores, field_basis(h, float(cfg.sigma)))
+        src_y += fields[:, 0]
+        src_x += fields[:, 1]
+    return np.clip(sample_bilinear(images.astype(np.float32), src_y, src_x), 0, 1)
 
 
-def augment_batch(batch: np.ndarray, rng: np.random.Generator, cfg: WarpConfig, side: int = 28) -> np.ndarray:
-    """uint8 images (n, side·side or side × side) -> warped float32 inputs in [0, 1], (n, side·side)."""
-    images = batch.reshape(len(batch), side, side).astype(np.float32) / np.float32(255)
-    return warp(images, rng, cfg).reshape(len(batch), -1)
+def augment_batch(batch: np.ndarray, rng: np.random.Generator, cfg: WarpConfig, side: int = 28,
+                  use: str | None = None) -> np.ndarray:
+    """uint8 images (n, side·side or side × side) -> warped float32 inputs in [0, 1], (n, side·side).
+
+    `use` picks the implementation ("numba" or "numpy"; default: `digits.core.nn.kernels.backend()`);
+    both make the same draws from `rng`, so they give the same warps to float32 rounding.
+    """
+    images = batch.reshape(len(batch), side, side)
+    if (use or backend()) == "numba":
+        coef, cores = draw(len(batch), side, rng, cfg)
+        return warp_kernel.warp(images, coef, cores, field_basis(side, float(cfg.sigma)))
+    return warp(images.astype(np.float32) / np.float32(255), rng, cfg).reshape(len(batch), -1)
