@@ -4,6 +4,9 @@ A command's result (tables, drawings, the final panel of a run) goes to stdout, 
 formatted for people, so it can be piped, paged and saved; progress, status lines, warnings and
 errors go to stderr. Rich decides colour per stream: only a terminal gets it, and `NO_COLOR` or
 `TERM=dumb` turn it off, unless a command was asked for colour explicitly.
+
+Rich is imported when the first console is made, not with this module (which the root app
+imports): `digits --help` and `digits train --json` need no console.
 """
 
 import contextlib
@@ -12,13 +15,16 @@ import os
 import signal
 import sys
 import threading
+from functools import cache
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from digits.core.errors import DigitsError
 from digits.core.events import Error, json_safe
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEBUG_ENV = "DIGITS_DEBUG"
 
@@ -29,29 +35,38 @@ class Settings:
     debug = False
 
 
-def err_console() -> Console:
+def err_console() -> "Console":
     """Progress, status, warnings and errors: stderr, so stdout carries only the result (or --json)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
 READER_GONE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
 
 
-class ResultConsole(Console):
-    """The stdout console. When the reader goes away (`digits eval | head`), Rich points stdout at
-    /dev/null and exits 1; exit as a shell reports a closed pipe instead, as `train --json` does."""
+@cache
+def result_console_class() -> type:
+    """ResultConsole, a Rich Console (made on first use, with Rich)."""
+    from rich.console import Console
 
-    def on_broken_pipe(self) -> None:
-        silence_stdout()
-        raise SystemExit(READER_GONE)
+    class ResultConsole(Console):
+        """The stdout console. When the reader goes away (`digits eval | head`), Rich points stdout at
+        /dev/null and exits 1; exit as a shell reports a closed pipe instead, as `train --json` does."""
+
+        def on_broken_pipe(self) -> None:
+            silence_stdout()
+            raise SystemExit(READER_GONE)
+
+    return ResultConsole
 
 
-def out_console(colour: bool = False) -> Console:
+def out_console(colour: bool = False) -> "Console":
     """A command's result: stdout. `colour` forces truecolor even into a pipe or a file, or under
     NO_COLOR (an explicit request, e.g. `--render blocks`, overrides the environment)."""
     if colour:
-        return ResultConsole(file=sys.stdout, highlight=False, color_system="truecolor", no_color=False)
-    return ResultConsole(file=sys.stdout, highlight=False)
+        return result_console_class()(file=sys.stdout, highlight=False, color_system="truecolor", no_color=False)
+    return result_console_class()(file=sys.stdout, highlight=False)
 
 
 def debug_enabled() -> bool:
@@ -75,8 +90,10 @@ def fail(exc: DigitsError, as_json: bool = False) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
-def print_error(console: Console, message: str) -> None:
+def print_error(console: "Console", message: str) -> None:
     """One line, never wrapped, so logs and tests see the whole message."""
+    from rich.markup import escape
+
     console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
