@@ -28,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,21 +55,24 @@ def wall(command: list[str], env: dict) -> float:
 def to_first_batch(task: str, env: dict) -> dict:
     """Seconds from spawn to run_started, phase_started and the first progress event (and its step)."""
     command = [*DIGITS, "train", "--task", task, "--no-save", "--json"]
-    spawned = time.time()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
     seen = {}
-    try:
-        for line in proc.stdout:
-            event = json.loads(line)
-            seen.setdefault(event["event"], (event["time"] - spawned, event))
-            if event["event"] in ("progress", "epoch_finished", "run_finished", "error"):
-                break
-    finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
-    if "phase_started" not in seen or "progress" not in seen:
-        raise SystemExit(f"{' '.join(command)}: no phase_started and progress events (saw {sorted(seen)})")
+    with tempfile.TemporaryFile("w+") as errors:
+        spawned = time.time()
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env, text=True)
+        try:
+            for line in proc.stdout:
+                event = json.loads(line)
+                seen.setdefault(event["event"], (event["time"] - spawned, event))
+                if event["event"] in ("progress", "epoch_finished", "run_finished", "error"):
+                    break
+        finally:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+        if "phase_started" not in seen or "progress" not in seen:
+            errors.seek(0)
+            tail = "".join(errors.readlines()[-5:])
+            raise SystemExit(f"{' '.join(command)}: no phase_started and progress events (saw {sorted(seen)})\n{tail}")
     progress_seconds, progress = seen["progress"]
     return {"run_started": seen["run_started"][0], "phase_started": seen["phase_started"][0],
             "progress": progress_seconds, "exact": progress["step"] == 1}
