@@ -53,3 +53,44 @@ def test_images_to_inputs_matches_numpy(monkeypatch, symmetric):
     fast, slow = both(monkeypatch, lambda: fused.images_to_inputs(images, symmetric))
     np.testing.assert_array_equal(fast, slow)
     assert fast.dtype == np.float32 and fast.min() == (-1 if symmetric else 0) and fast.max() == 1
+
+
+def test_tanh_backward_bias_matches_numpy(monkeypatch):
+    def run():
+        y, _ = batch(3)
+        np.tanh(y, out=y)
+        g, _ = batch(4)
+        db = np.full(y.shape[1], 7.0, np.float32)
+        return fused.tanh_backward_bias(g, y, db), db
+    (g_fast, db_fast), (g_slow, db_slow) = both(monkeypatch, run)
+    np.testing.assert_array_equal(g_fast, g_slow)
+    np.testing.assert_array_equal(db_fast, db_slow)
+    assert np.isnan(g_fast[0, 0]) and np.isfinite(db_fast[1:]).all()
+
+
+@pytest.mark.parametrize("cols", [slice(None), slice(0, 10), slice(3, 13)])
+def test_softmax_cross_entropy_matches_numpy(monkeypatch, cols):
+    from digits.core.nn.losses import cross_entropy
+
+    def run():
+        rng = np.random.default_rng(5)
+        logits = rng.standard_normal((64, 13), dtype=np.float32) * 4
+        labels = rng.integers(0, 10, 64)
+        return cross_entropy(logits, labels, cols)
+    (loss_fast, grad_fast), (loss_slow, grad_slow) = both(monkeypatch, run)
+    assert loss_fast == pytest.approx(loss_slow, rel=1e-6)
+    np.testing.assert_allclose(grad_fast, grad_slow, rtol=1e-5, atol=1e-8)
+    outside = np.ones(13, bool)
+    outside[cols] = False
+    assert (grad_fast[:, outside] == 0).all() and np.abs(grad_fast.sum(axis=1)).max() < 1e-6
+
+
+def test_softmax_cross_entropy_propagates_nan_and_refuses_bad_labels():
+    from digits.core.nn.losses import cross_entropy
+
+    logits = np.zeros((4, 10), np.float32)
+    logits[2, 5] = np.nan
+    loss, _ = cross_entropy(logits, np.array([0, 1, 2, 3]))
+    assert np.isnan(loss)  # so that the training loop stops with TrainingDiverged
+    with pytest.raises(IndexError):
+        cross_entropy(np.zeros((2, 10), np.float32), np.array([0, 10]))

@@ -3,12 +3,18 @@
 - `bias_relu`: z ← max(z + b, 0), the dense layer's bias and ReLU (numpy: two passes).
 - `relu_backward_bias`: g ← g·[y > 0] and db ← Σ_rows g, the ReLU's backward pass and the bias
   gradient (numpy: a boolean temporary, a multiply and a reduction — three passes).
+- `tanh_backward_bias`: g ← g·(1 − y²) and db ← Σ_rows g, tanh's backward pass and the bias
+  gradient (numpy: four passes and a reduction).
 - `images_to_inputs`: uint8 pixels → float32 in [0, 1] or [-1, 1] (numpy: two to four passes).
+- `softmax_cross_entropy`: the loss and dL/dlogits of a batch in one pass per row (numpy: some
+  fifteen small operations, ~0.1 ms a step, which is 4% of a deep-mlp step's products).
 
 They matter on the small networks, where a step's products take ~2 ms and each numpy pass over a
 256×256 batch costs tens of microseconds (`python -m benchmarks.fused` measures both forms). Each
-does exactly the float32 operations of its numpy form in the same order, so the two give
-bit-identical results (tests/test_fused.py); the numpy form is used when numba is missing or
+but the loss does exactly the float32 operations of its numpy form in the same order, so the two
+give bit-identical results (tests/test_fused.py); the loss computes the formulas of
+`digits.core.nn.losses.cross_entropy` and agrees with it to float32 rounding. The numpy form is
+used when numba is missing or
 DIGITS_KERNELS=numpy (see `digits.core.nn.kernels.backend`). NaN propagates as in numpy.
 """
 
@@ -51,7 +57,41 @@ def _compiled():
                 v = np.float32(images[i, j]) * INV_255
                 out[i, j] = (v - half) * two if symmetric else v
 
-    return bias_relu, relu_backward_bias, images_to_inputs
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def tanh_backward_bias(g, y, db):
+        zero, one = np.float32(0), np.float32(1)
+        db[:] = zero
+        for i in range(g.shape[0]):
+            for j in range(g.shape[1]):
+                yij = y[i, j]
+                gij = g[i, j] * (one - yij * yij)
+                g[i, j] = gij
+                db[j] += gij
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def softmax_cross_entropy(logits, labels, first, width, grad):
+        """Mean softmax cross-entropy of logits[:, first:first + width] against labels; the same
+        columns of grad (zero elsewhere) ← dL/dlogits. Returns the loss."""
+        n = logits.shape[0]
+        inv_n = np.float32(1 / n)
+        total = 0.0
+        for i in range(n):
+            top = logits[i, first]
+            for j in range(first + 1, first + width):
+                top = max(top, logits[i, j])
+            s = np.float32(0)
+            for j in range(first, first + width):
+                e = np.exp(logits[i, j] - top)
+                grad[i, j] = e
+                s += e
+            total += np.log(s) + top - logits[i, first + labels[i]]
+            scale = inv_n / s
+            for j in range(first, first + width):
+                grad[i, j] *= scale
+            grad[i, first + labels[i]] -= inv_n
+        return total / n
+
+    return bias_relu, relu_backward_bias, images_to_inputs, tanh_backward_bias, softmax_cross_entropy
 
 
 def _fast(*arrays) -> bool:
@@ -75,6 +115,29 @@ def relu_backward_bias(g: np.ndarray, y: np.ndarray, db: np.ndarray) -> np.ndarr
     g *= y > 0
     np.sum(g, axis=0, out=db)
     return g
+
+
+def tanh_backward_bias(g: np.ndarray, y: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """g ← g·(1 − y²) in place (y: tanh's output) and db ← the column sums of the new g; returns g."""
+    if _fast(g, y, db):
+        _compiled()[3](g, y, db)
+        return g
+    g *= 1 - y * y
+    np.sum(g, axis=0, out=db)
+    return g
+
+
+def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray, first: int, width: int):
+    """(mean loss, dL/dlogits) of softmax cross-entropy on logits[:, first:first + width], or None
+    where the compiled form does not apply (the caller then uses numpy). Labels outside the
+    columns raise IndexError, as numpy's indexing would."""
+    if not (_fast(logits) and logits.dtype == np.float32 and labels.ndim == 1 and len(labels) == len(logits)
+            and labels.dtype.kind in "iu" and len(labels) and width > 0):
+        return None
+    if labels.max() >= width or labels.min() < 0:
+        raise IndexError(f"labels must lie in 0-{width - 1}, got {labels.min()}-{labels.max()}")
+    grad = np.zeros_like(logits)
+    return float(_compiled()[4](logits, labels, first, width, grad)), grad
 
 
 def images_to_inputs(images: np.ndarray, symmetric: bool) -> np.ndarray:

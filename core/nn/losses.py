@@ -6,6 +6,8 @@ the other columns is exactly zero, so they get no direct training signal.
 
 import numpy as np
 
+from digits.core.nn import fused
+
 ALL = slice(None)
 
 
@@ -20,7 +22,13 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def cross_entropy(logits: np.ndarray, labels: np.ndarray, cols: slice = ALL):
-    """Softmax cross-entropy against integer labels (indexed, no one-hot)."""
+    """Softmax cross-entropy against integer labels (indexed, no one-hot); in one compiled pass
+    (`digits.core.nn.fused.softmax_cross_entropy`) when `cols` is a range of columns."""
+    if isinstance(cols, slice) and cols.step in (None, 1):
+        first, stop, _ = cols.indices(logits.shape[1])
+        done = fused.softmax_cross_entropy(logits, labels, first, stop - first) if stop > first else None
+        if done is not None:
+            return done
     n = len(labels)
     logp = log_softmax(logits[:, cols])
     rows = np.arange(n)

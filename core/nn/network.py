@@ -75,6 +75,8 @@ class Dense:
         """Fill dW, db from dL/dy; return dL/dx (a reused buffer). `grad` may be overwritten."""
         if self.activation == "relu":
             g = fused.relu_backward_bias(grad, self._y, self.db)
+        elif self.activation == "tanh":
+            g = fused.tanh_backward_bias(grad, self._y, self.db)
         else:
             g = self._act_backward(grad, self._y)
             np.sum(g, axis=0, out=self.db)
