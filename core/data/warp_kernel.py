@@ -1,15 +1,12 @@
-"""`digits.core.data.warp` as one compiled pass per image: elastic field, affine map, resampling.
+"""The resampling of `digits.core.data.warp` as one compiled pass per image.
 
-numpy warps a batch of 128 digits in ~20 passes over (n, 28, 28) temporaries (coordinates,
-floors, four gathers, weights, clipping) plus the field smoothing: ~5 ms, twice a training step of
-deep-mlp's network. This kernel builds each image's two displacement fields from their low-rank
-cores (`A·K·Aᵀ`, see `warp.field_basis`), maps every output pixel to its source coordinates,
-interpolates the uint8 image bilinearly (zero outside the frame) and writes the flat float32
-input, image by image, with nothing but two 28×28 fields and a padded image as scratch
-(`python -m benchmarks.warp` measures both versions). It uses no BLAS (OpenBLAS slows down
-badly when two threads call it at once, and large skinny products misbehave on some CPUs) and
-releases the GIL, so a batch can be warped on one core while the network trains on the other
-(`Batches(prefetch=True)`).
+numpy resamples a batch of 128 digits in ~20 passes over (n, 28, 28) temporaries (coordinates,
+floors, four gathers, weights, clipping): ~3.5 ms, more than a training step of deep-mlp's
+network. This kernel maps every output pixel to its source coordinates (the affine map plus the
+elastic displacement), interpolates the uint8 image bilinearly (zero outside the frame) and
+writes the flat float32 input, image by image, with one padded image as scratch
+(`python -m benchmarks.warp` measures both versions). It releases the GIL, so the halves of a
+batch run on two threads, and a batch can be warped while the network trains.
 
 It does the numpy version's float32 arithmetic in the same order, except that it divides by 255
 after interpolating instead of before: the two agree to float32 rounding (tests/test_warp.py),
@@ -28,37 +25,17 @@ def compiled():
     import numba
 
     @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})
-    def warp(images, coef, cores, out, basis):
-        """images (n, h, w) uint8, h = w; coef (n, 4) float32: a = cos/zoom, b = sin/zoom and the
-        source offsets oy, ox; cores (n, 2, r, r) float32, already scaled (or (n, 2, 0, 0): no
-        elastic part); out (n, h·w) float32; basis (h, r) float32. Output pixel (i, j) reads the
-        input at (a·gy + oy − b·gx + dy, b·gy + ox + a·gx + dx), (gy, gx) = (i, j) − the centre,
-        (dy, dx) = (A·K_y·Aᵀ, A·K_x·Aᵀ)[i, j]."""
+    def warp(images, coef, fields, out):
+        """images (n, h, w) uint8; coef (n, 4) float32: a = cos/zoom, b = sin/zoom and the source
+        offsets oy, ox; fields (n, 2, h, w) float32 displacements (or (n, 2, 0, 0): none);
+        out (n, h·w) float32. Output pixel (i, j) reads the input at
+        (a·gy + oy − b·gx + dy, b·gy + ox + a·gx + dx), (gy, gx) = (i, j) − the centre."""
         n, h, w = images.shape
-        r = basis.shape[1]
-        elastic = cores.shape[2] > 0
+        elastic = fields.shape[2] > 0
         zero, one, full = np.float32(0), np.float32(1), np.float32(255)
         cy, cx = np.float32((h - 1) / 2), np.float32((w - 1) / 2)
-        basis_t = np.ascontiguousarray(basis.T)
-        half = np.empty((r, w), np.float32)
-        fields = np.zeros((2, h, w), np.float32)
         pad = np.zeros((h + 2, w + 2), np.float32)  # the image inside a zero border
         for k in range(n):
-            if elastic:
-                for axis in range(2):
-                    half[:] = zero  # K·Aᵀ
-                    for p in range(r):
-                        for q in range(r):
-                            kpq = cores[k, axis, p, q]
-                            for j in range(w):
-                                half[p, j] += kpq * basis_t[q, j]
-                    f = fields[axis]
-                    f[:] = zero  # A·(K·Aᵀ)
-                    for i in range(h):
-                        for p in range(r):
-                            aip = basis[i, p]
-                            for j in range(w):
-                                f[i, j] += aip * half[p, j]
             for i in range(h):
                 for j in range(w):
                     pad[i + 1, j + 1] = np.float32(images[k, i, j])
@@ -68,8 +45,11 @@ def compiled():
                 row_y, row_x = a * gy + oy, b * gy + ox
                 for j in range(w):
                     gx = np.float32(j) - cx
-                    sy = row_y - b * gx + fields[0, i, j]
-                    sx = row_x + a * gx + fields[1, i, j]
+                    sy = row_y - b * gx
+                    sx = row_x + a * gx
+                    if elastic:
+                        sy += fields[k, 0, i, j]
+                        sx += fields[k, 1, i, j]
                     fy, fx = np.floor(sy), np.floor(sx)
                     wy, wx = sy - fy, sx - fx
                     # rows and columns of `pad`: 0 and h + 1 are the zero border, and clipping
@@ -86,13 +66,13 @@ def compiled():
     return warp
 
 
-def warp(images: np.ndarray, coef: np.ndarray, cores: np.ndarray | None, basis: np.ndarray) -> np.ndarray:
-    """uint8 images (n, h, w) under per-image affine `coef` (n, 4) and field `cores` -> (n, h·w) float32,
-    the two halves of the batch on two threads (`digits.core.parallel`)."""
+def warp(images: np.ndarray, coef: np.ndarray, fields: np.ndarray | None) -> np.ndarray:
+    """uint8 images (n, h, w) under per-image affine `coef` (n, 4) and displacement `fields`
+    (n, 2, h, w) -> (n, h·w) float32, the two halves of the batch on two threads
+    (`digits.core.parallel`)."""
     n, h, w = images.shape
     out = np.empty((n, h * w), np.float32)
-    cores = np.zeros((n, 2, 0, 0), np.float32) if cores is None else np.ascontiguousarray(cores, np.float32)
-    kernel = compiled()
-    in_halves(kernel, [np.ascontiguousarray(images), np.ascontiguousarray(coef, np.float32), cores, out],
-              (np.ascontiguousarray(basis, np.float32),), weight=h * w)
+    fields = np.zeros((n, 2, 0, 0), np.float32) if fields is None else np.ascontiguousarray(fields, np.float32)
+    in_halves(compiled(), [np.ascontiguousarray(images), np.ascontiguousarray(coef, np.float32), fields, out],
+              weight=h * w)
     return out
