@@ -94,3 +94,21 @@ def test_softmax_cross_entropy_propagates_nan_and_refuses_bad_labels():
     assert np.isnan(loss)  # so that the training loop stops with TrainingDiverged
     with pytest.raises(IndexError):
         cross_entropy(np.zeros((2, 10), np.float32), np.array([0, 10]))
+
+
+@pytest.mark.parametrize("cols,kind,temperature", [(slice(None), "kl", 20.0), (slice(0, 10), "kl", 1.0),
+                                                   (slice(3, 13), "ce", 3.0)])
+def test_soft_target_matches_numpy(monkeypatch, cols, kind, temperature):
+    from digits.core.nn.losses import soft_target
+
+    def run():
+        rng = np.random.default_rng(6)
+        logits = rng.standard_normal((64, 13), dtype=np.float32) * 5
+        targets = rng.standard_normal((64, 13), dtype=np.float32) * 5
+        return soft_target(logits, targets, temperature, cols, kind)
+    (loss_fast, grad_fast), (loss_slow, grad_slow) = both(monkeypatch, run)
+    assert loss_fast == pytest.approx(loss_slow, rel=1e-5, abs=1e-7)
+    np.testing.assert_allclose(grad_fast, grad_slow, rtol=1e-4, atol=1e-8)
+    outside = np.ones(13, bool)
+    outside[cols] = False
+    assert (grad_fast[:, outside] == 0).all() and np.abs(grad_fast).max() > 0

@@ -6,14 +6,14 @@
 - `tanh_backward_bias`: g ← g·(1 − y²) and db ← Σ_rows g, tanh's backward pass and the bias
   gradient (numpy: four passes and a reduction).
 - `images_to_inputs`: uint8 pixels → float32 in [0, 1] or [-1, 1] (numpy: two to four passes).
-- `softmax_cross_entropy`: the loss and dL/dlogits of a batch in one pass per row (numpy: some
-  fifteen small operations, ~0.1 ms a step, which is 4% of a deep-mlp step's products).
+- `softmax_cross_entropy`, `soft_target`: the loss and dL/dlogits of a batch in one pass per row
+  (numpy: some fifteen small operations, ~0.1 ms a step, which is 4% of a deep-mlp step's products).
 
 They matter on the small networks, where a step's products take ~2 ms and each numpy pass over a
 256×256 batch costs tens of microseconds (`python -m benchmarks.fused` measures both forms). Each
 but the loss does exactly the float32 operations of its numpy form in the same order, so the two
-give bit-identical results (tests/test_fused.py); the loss computes the formulas of
-`digits.core.nn.losses.cross_entropy` and agrees with it to float32 rounding. The numpy form is
+give bit-identical results (tests/test_fused.py); the losses compute the formulas of
+`digits.core.nn.losses` and agree with them to float32 rounding. The numpy form is
 used when numba is missing or
 DIGITS_KERNELS=numpy (see `digits.core.nn.kernels.backend`). NaN propagates as in numpy.
 """
@@ -91,7 +91,36 @@ def _compiled():
             grad[i, first + labels[i]] -= inv_n
         return total / n
 
-    return bias_relu, relu_backward_bias, images_to_inputs, tanh_backward_bias, softmax_cross_entropy
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def soft_target(logits, targets, first, width, temperature, kl, grad):
+        """T²-scaled KL(softmax(t/T) ‖ softmax(z/T)) (or the soft cross-entropy) over columns
+        first:first + width; those columns of grad ← T·(q − p)/n. Returns the loss."""
+        n = logits.shape[0]
+        inv_t = np.float32(1) / temperature
+        scale = temperature / np.float32(n)
+        total = 0.0
+        for i in range(n):
+            zmax, tmax = logits[i, first] * inv_t, targets[i, first] * inv_t
+            for j in range(first + 1, first + width):
+                zmax = max(zmax, logits[i, j] * inv_t)
+                tmax = max(tmax, targets[i, j] * inv_t)
+            zsum, tsum = np.float32(0), np.float32(0)
+            for j in range(first, first + width):
+                zsum += np.exp(logits[i, j] * inv_t - zmax)
+                tsum += np.exp(targets[i, j] * inv_t - tmax)
+            zlog, tlog = np.log(zsum) + zmax, np.log(tsum) + tmax
+            row = np.float32(0)
+            for j in range(first, first + width):
+                logq = logits[i, j] * inv_t - zlog
+                logp = targets[i, j] * inv_t - tlog
+                p = np.exp(logp)
+                row += p * (logp - logq) if kl else -p * logq
+                grad[i, j] = scale * (np.exp(logq) - p)
+            total += row
+        return temperature * temperature * total / n
+
+    return (bias_relu, relu_backward_bias, images_to_inputs, tanh_backward_bias, softmax_cross_entropy,
+            soft_target)
 
 
 def _fast(*arrays) -> bool:
@@ -138,6 +167,17 @@ def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray, first: int, wi
         raise IndexError(f"labels must lie in 0-{width - 1}, got {labels.min()}-{labels.max()}")
     grad = np.zeros_like(logits)
     return float(_compiled()[4](logits, labels, first, width, grad)), grad
+
+
+def soft_target(logits: np.ndarray, targets: np.ndarray, temperature: float, first: int, width: int, kl: bool):
+    """(loss, dL/dlogits) of `digits.core.nn.losses.soft_target` on columns first:first + width,
+    or None where the compiled form does not apply (the caller then uses numpy)."""
+    if not (_fast(logits, targets) and logits.dtype == targets.dtype == np.float32 and logits.shape == targets.shape
+            and len(logits) and width > 0):
+        return None
+    grad = np.zeros_like(logits)
+    loss = _compiled()[5](logits, targets, first, width, np.float32(temperature), kl, grad)
+    return float(loss), grad
 
 
 def images_to_inputs(images: np.ndarray, symmetric: bool) -> np.ndarray:

@@ -46,7 +46,13 @@ def soft_target(logits: np.ndarray, target_logits: np.ndarray, temperature: floa
 
     kind="kl" reports KL(target ‖ model); kind="ce" reports the soft cross-entropy. Both have the
     same gradient, T·(p_model − p_target)/N, so the T² scaling keeps its size independent of T.
+    In one compiled pass (`digits.core.nn.fused.soft_target`) when `cols` is a range of columns.
     """
+    if isinstance(cols, slice) and cols.step in (None, 1) and kind in ("kl", "ce"):
+        first, stop, _ = cols.indices(logits.shape[1])
+        done = fused.soft_target(logits, target_logits, temperature, first, stop - first, kind == "kl")
+        if done is not None:
+            return done
     T = temperature
     logq = log_softmax(logits[:, cols] / T)
     logp = log_softmax(target_logits[:, cols] / T)
