@@ -20,6 +20,10 @@ all in place, then --repeat times; the table gives the median with the minimum a
 Warm also means compiled bytecode, as for any installed package: the children run with
 PYTHONDONTWRITEBYTECODE removed from their environment (writing .pyc files into the usual
 `__pycache__` directories), unless --as-is keeps the environment unchanged.
+
+Target (issue 18): `train --task lwta` start to first batch < 0.6 s warm. Of the first batch
+itself, importing numba and loading its first cached kernel take ~0.3-0.4 s on this machine
+(`import numba` alone is the floor line above).
 """
 
 import argparse
