@@ -1,10 +1,10 @@
-"""Time deep-mlp's warp of one batch: the numpy version against the compiled kernel on one and two threads.
+"""Time deep-mlp's warp of one batch: the numpy version against the compiled kernel.
 
     python -m benchmarks.warp [--batch 128] [--repeat 300]
 
 Prints milliseconds per batch (median of five rounds of --repeat batches, interleaved so that the
 machine's drift hits every version alike): the random draws alone, the whole warp (draws,
-fields, resampling) in numpy, and compiled on one and two threads, beside one training step of
+fields, resampling) in numpy and compiled, beside one training step of
 deep-mlp's 784-512-256-10 tanh network at the same batch size for scale.
 """
 
@@ -15,7 +15,6 @@ import time
 import numpy as np
 
 from benchmarks.common import machine_line
-from digits.core import parallel
 from digits.core.data.dataset import load_dataset
 from digits.core.data.warp import WarpConfig, augment_batch, draw
 from digits.core.nn.losses import cross_entropy
@@ -49,21 +48,14 @@ def main():
         net.backward(grad)
         sgd.step(net.grads)
 
-    def compiled(threads):
-        def run():
-            parallel.set_threads(threads)
-            augment_batch(batch, rng, cfg, use="numba")
-        return run
-
     versions = {"draws only": lambda: draw(len(batch), 28, rng, cfg),
                 "numpy": lambda: augment_batch(batch, rng, cfg, use="numpy"),
-                "compiled, 1 thread": compiled(1), "compiled, 2 threads": compiled(2),
+                "compiled": lambda: augment_batch(batch, rng, cfg, use="numba"),
                 "training step (for scale)": step}
     times = {name: [] for name in versions}
     for _ in range(5):
         for name, fn in versions.items():
             times[name].append(per_call_ms(fn, args.repeat if name != "numpy" else args.repeat // 5))
-    parallel.set_threads(2)
     print(machine_line())
     print(f"warp of {args.batch} digits, ms per batch (median of 5 rounds):")
     numpy_ms = statistics.median(times["numpy"])

@@ -64,10 +64,23 @@ def field_basis(side: int, sigma: float) -> np.ndarray:
     return (vectors[:, :r] * values[:r]).astype(np.float32)
 
 
+def standard_normals(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """float32 standard normal numbers by the Box-Muller transform of uniform ones: numpy's
+    vectorised log, sqrt, cos and sin over the batch take ~0.05 ms for a batch's 20,736 where
+    `Generator.standard_normal` takes 0.20 ms here. Exact in distribution up to the float32
+    uniforms' resolution, which bounds |z| by √(2·24·ln 2) ≈ 5.8 (a 1e-8 tail)."""
+    count = int(np.prod(shape))
+    half = (count + 1) // 2
+    u = rng.random((2, half), dtype=np.float32)
+    radius = np.sqrt(np.float32(-2) * np.log1p(-u[0]))  # 1 − u lies in (0, 1]
+    angle = u[1] * np.float32(2 * np.pi)
+    return np.concatenate([radius * np.cos(angle), radius * np.sin(angle)])[:count].reshape(shape)
+
+
 def field_cores(n: int, side: int, rng: np.random.Generator, alpha: float, sigma: float) -> np.ndarray:
     """(n, 2, r, r) float32 cores of n pairs of fields (dy, dx), scaled by α/√3, in one bulk draw."""
     r = field_basis(side, float(sigma)).shape[1]
-    cores = rng.standard_normal((n, 2, r, r), dtype=np.float32)
+    cores = standard_normals(rng, (n, 2, r, r))
     cores *= np.float32(alpha / np.sqrt(3))
     return cores
 

@@ -4,7 +4,9 @@ numpy runs each elementwise operation as its own pass over the arrays: Adam's up
 passes over arrays the size of the network. Compiled with numba it is a single SIMD loop, several
 times faster on the large networks (measure with `python -m benchmarks.adam`). It runs on one
 thread on purpose: a numba thread pool's idle workers spin and slow OpenBLAS's GEMM threads down
-(an OpenMP-pool version made a 784-1200-1200-10 epoch 2× slower). numba is
+(an OpenMP-pool version made a 784-1200-1200-10 epoch 2× slower), and a second Python thread
+updating half of each array between the products made steps 3-10% slower still (OpenBLAS's
+worker spins on the other core after each product; docs/performance.md). numba is
 a dependency, but every kernel has a pure-numpy version of the same math with the fewest passes
 numpy allows; it is used when numba cannot be imported or DIGITS_KERNELS=numpy is set. The two
 agree to float32 rounding (tests/test_kernels.py). Kernels are compiled on first use and cached
@@ -27,6 +29,7 @@ import os
 from functools import cache
 
 import numpy as np
+
 
 f32 = np.float32
 TINY = np.finfo(np.float32).tiny  # the smallest normal float32
