@@ -4,7 +4,7 @@ fields with the paper's moments, the compiled and numpy versions agreeing."""
 import numpy as np
 import pytest
 
-from digits.core.data.warp import (WarpConfig, augment_batch, direct_fields, elastic_fields, field_basis,
+from digits.core.data.warp import (WarpConfig, augment_batch, direct_fields, eigenbasis, elastic_fields,
                                    gaussian_matrix, sample_bilinear, warp)
 
 
@@ -63,39 +63,21 @@ def test_rotation_by_a_right_angle_lands_where_the_formula_says():
     assert out[0, 20, 22] == pytest.approx(1.0, abs=1e-5) and out.sum() == pytest.approx(1.0, abs=1e-5)
 
 
-def test_fields_have_the_moments_of_smoothed_uniform_noise():
-    """The fields drawn through the eigenbasis against the paper's construction α·G·u·Gᵀ: the same
-    mean, per-pixel variance, neighbour covariance and (near-normal) shape."""
+def test_fields_are_the_papers_smoothed_uniform_noise():
+    """Through the eigenbasis, from the same draws, the fields equal α·G·u·Gᵀ computed directly to
+    a few thousandths of a pixel (the eigenvectors left out), and have its moments."""
     alpha, sigma, n = 8.0, 4.0, 3000
     ours = elastic_fields(n, 28, np.random.default_rng(7), alpha, sigma).astype(np.float64)
-    direct = direct_fields(n, 28, np.random.default_rng(8), alpha, sigma).astype(np.float64)
+    direct = direct_fields(n, 28, np.random.default_rng(7), alpha, sigma).astype(np.float64)
+    assert np.abs(ours - direct).max() < 0.005 and np.abs(ours - direct).mean() < 5e-4  # of a 0.3 px std
+    assert eigenbasis(28, sigma)[0].shape == (28, 9)
     g2 = gaussian_matrix(28, sigma).astype(np.float64) @ gaussian_matrix(28, sigma).astype(np.float64)
     variance = alpha**2 / 3 * np.outer(np.diag(g2), np.diag(g2))  # Var f_ij = α²/3·(G²)_ii·(G²)_jj
-    a = field_basis(28, sigma).astype(np.float64)
-    np.testing.assert_allclose(alpha**2 / 3 * np.outer(np.diag(a @ a.T), np.diag(a @ a.T)), variance, rtol=1e-4)
-    for fields in (ours, direct):
-        assert np.abs(fields.mean()) < 0.02
-        # 6,000 fields per pixel: the variance map within sampling error (~2% per pixel, less on average)
-        ratio = fields.var(axis=0).mean(axis=0) / variance
-        assert np.abs(ratio - 1).mean() < 0.03 and np.abs(ratio - 1).max() < 0.12
-        neighbour = (fields[..., :-1] * fields[..., 1:]).mean(axis=(0, 1))
-        expected = alpha**2 / 3 * np.outer(np.diag(g2), np.diag(g2, 1))
-        np.testing.assert_allclose(neighbour, expected, rtol=0.12)
-        centre = fields[:, :, 10:18, 10:18].ravel()
-        kurtosis = np.mean(centre**4) / np.mean(centre**2) ** 2 - 3
-        assert abs(kurtosis) < 0.1
-    assert ours.std() == pytest.approx(direct.std(), rel=0.02)
-
-
-def test_box_muller_normals():
-    from digits.core.data.warp import standard_normals
-
-    z = standard_normals(np.random.default_rng(9), (1001, 99)).astype(np.float64)
-    assert z.shape == (1001, 99) and np.isfinite(z).all()
-    assert abs(z.mean()) < 0.01 and abs(z.var() - 1) < 0.01
-    assert abs(np.mean(z**4) / np.mean(z**2) ** 2 - 3) < 0.05 and abs(np.mean(z**3)) < 0.03
-    assert abs(np.mean(np.abs(z) < 1) - 0.6827) < 0.005  # the normal's shape, not only its moments
-    np.testing.assert_array_equal(standard_normals(np.random.default_rng(9), (1001, 99)), z.astype(np.float32))
+    assert np.abs(ours.mean()) < 0.02
+    ratio = ours.var(axis=0).mean(axis=0) / variance  # 6,000 fields per pixel: ~2% sampling error
+    assert np.abs(ratio - 1).mean() < 0.03 and np.abs(ratio - 1).max() < 0.12
+    neighbour = (ours[..., :-1] * ours[..., 1:]).mean(axis=(0, 1))
+    np.testing.assert_allclose(neighbour, alpha**2 / 3 * np.outer(np.diag(g2), np.diag(g2, 1)), rtol=0.12)
 
 
 def test_elastic_field_is_smooth_and_scaled():
