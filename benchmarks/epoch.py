@@ -4,14 +4,19 @@
 
 Runs the same training loop as the tasks. The first epoch of each model is a warm-up; the
 median of the rest is reported. GFLOP/s counts the matrix products only (see
-`benchmarks.common.flops_per_sample`). Set OPENBLAS_NUM_THREADS before starting to fix the
-thread count. `benchmarks.ab` parses this table: keep its columns.
+`benchmarks.common.flops_per_sample`). "floor s" is the epoch's GEMM floor measured in this
+process right before and right after the model's epochs (its steps' products each timed alone,
+`benchmarks.peak.floor_seconds`; the faster of the two), and "× floor" the epoch over it. Set
+OPENBLAS_NUM_THREADS before starting to fix the thread count. `benchmarks.ab` parses this table:
+keep its first five columns.
 """
 
 import argparse
 import statistics
 
 from benchmarks.common import flops_per_sample, machine_line, mlp_epochs, mnist_train
+from benchmarks.peak import floor_seconds
+from digits.core.nn.flops import Work
 
 DEFAULT_SIZES = "784-256-256-10,784-800-800-10,784-1200-1200-10"
 
@@ -24,15 +29,18 @@ def main():
     args = parser.parse_args()
     x, y = mnist_train()
     print(machine_line())
-    print(f"{'model':<20} {'params':>10} {'epoch s':>8} {'samples/s':>10} {'GFLOP/s':>8}")
+    print(f"{'model':<20} {'params':>10} {'epoch s':>8} {'samples/s':>10} {'GFLOP/s':>8} {'floor s':>8} {'× floor':>8}")
     for spec in args.sizes.split(","):
         sizes = [int(s) for s in spec.split("-")]
+        work = [Work("epoch", list(zip(sizes[:-1], sizes[1:])), args.batch_size, trained=len(x))]
+        before = floor_seconds(work)["epoch"]
         times = list(mlp_epochs(sizes, x, y, args.epochs + 1, args.batch_size))
+        floor = min(before, floor_seconds(work)["epoch"])
         seconds = statistics.median(times[1:])
         params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
         rate = len(x) / seconds
-        print(f"{spec:<20} {params:>10,} {seconds:>8.2f} {rate:>10,.0f} {flops_per_sample(sizes) * rate / 1e9:>8.1f}",
-              flush=True)
+        print(f"{spec:<20} {params:>10,} {seconds:>8.2f} {rate:>10,.0f} {flops_per_sample(sizes) * rate / 1e9:>8.1f}"
+              f" {floor:>8.2f} {seconds / floor:>7.2f}×", flush=True)
 
 
 if __name__ == "__main__":
