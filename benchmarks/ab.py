@@ -87,7 +87,7 @@ def main():
 
 
 def compare_tasks(trees: dict, tasks: list[str], rounds: int, extra: list[str], base_name: str) -> None:
-    for name, (_, shim) in trees.items():  # a warm-up each: numba's cache and the data cache
+    for _name, (_, shim) in trees.items():  # a warm-up each: numba's cache and the data cache
         task_seconds(shim, "lwta", ["--epochs", "1"])
     times = {(name, task): [] for name in trees for task in tasks}
     accuracy = {}
@@ -98,7 +98,8 @@ def compare_tasks(trees: dict, tasks: list[str], rounds: int, extra: list[str], 
                 times[name, task].append(seconds)
             print(f"round {round_ + 1}: {task} base {times['base', task][-1]:.1f} s, "
                   f"change {times['change', task][-1]:.1f} s", flush=True)
-    print(f"\n| task | base s | change s | base ÷ change | test accuracy base / change |   (medians, base = {base_name})")
+    print(f"\n| task | base s | change s | base ÷ change | test accuracy base / change |   "
+          f"(medians, base = {base_name})")
     print("| --- | --- | --- | --- | --- |")
     for task in tasks:
         before, after = statistics.median(times["base", task]), statistics.median(times["change", task])

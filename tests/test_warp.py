@@ -4,8 +4,16 @@ fields with the paper's moments, the compiled and numpy versions agreeing."""
 import numpy as np
 import pytest
 
-from digits.core.data.warp import (WarpConfig, augment_batch, direct_fields, eigenbasis, elastic_fields,
-                                   gaussian_matrix, sample_bilinear, warp)
+from digits.core.data.warp import (
+    WarpConfig,
+    augment_batch,
+    direct_fields,
+    eigenbasis,
+    elastic_fields,
+    gaussian_matrix,
+    sample_bilinear,
+    warp,
+)
 
 
 @pytest.mark.parametrize("use", ["numba", "numpy"])

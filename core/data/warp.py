@@ -31,6 +31,7 @@ import numpy as np
 from digits.core.data import warp_kernel
 from digits.core.nn.kernels import backend
 
+
 @dataclass(frozen=True)
 class WarpConfig:
     rotation: float = 15.0  # degrees, each image uniform in ±rotation

@@ -24,7 +24,6 @@ from functools import cache
 import numpy as np
 
 
-
 @cache
 def compiled():
     import numba

@@ -30,7 +30,6 @@ from functools import cache
 
 import numpy as np
 
-
 f32 = np.float32
 TINY = np.finfo(np.float32).tiny  # the smallest normal float32
 
