@@ -40,12 +40,14 @@ def _compiled():
                 z[i, j] = zero if v < zero else v  # np.maximum(v, 0): NaN and -0.0 pass through
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
-    def relu_backward_bias(g, y, db):
+    def backward_bias(g, y, db, tanh):
+        """g ← g·f'(y) for the activation's output y (ReLU: [y > 0]; tanh: 1 − y²), db ← Σ_rows g."""
         zero, one = np.float32(0), np.float32(1)
         db[:] = zero
         for i in range(g.shape[0]):
             for j in range(g.shape[1]):
-                gij = g[i, j] * (one if y[i, j] > zero else zero)
+                yij = y[i, j]
+                gij = g[i, j] * ((one - yij * yij) if tanh else (one if yij > zero else zero))
                 g[i, j] = gij
                 db[j] += gij  # row by row, as numpy's sum over axis 0 of a C-ordered array
 
@@ -56,17 +58,6 @@ def _compiled():
             for j in range(images.shape[1]):
                 v = np.float32(images[i, j]) * INV_255
                 out[i, j] = (v - half) * two if symmetric else v
-
-    @numba.njit(cache=True, nogil=True, error_model="numpy")
-    def tanh_backward_bias(g, y, db):
-        zero, one = np.float32(0), np.float32(1)
-        db[:] = zero
-        for i in range(g.shape[0]):
-            for j in range(g.shape[1]):
-                yij = y[i, j]
-                gij = g[i, j] * (one - yij * yij)
-                g[i, j] = gij
-                db[j] += gij
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def softmax_cross_entropy(logits, labels, first, width, grad):
@@ -119,8 +110,7 @@ def _compiled():
             total += row
         return temperature * temperature * total / n
 
-    return (bias_relu, relu_backward_bias, images_to_inputs, tanh_backward_bias, softmax_cross_entropy,
-            soft_target)
+    return bias_relu, backward_bias, images_to_inputs, softmax_cross_entropy, soft_target
 
 
 def _fast(*arrays) -> bool:
@@ -139,7 +129,7 @@ def bias_relu(z: np.ndarray, b: np.ndarray) -> np.ndarray:
 def relu_backward_bias(g: np.ndarray, y: np.ndarray, db: np.ndarray) -> np.ndarray:
     """g ← g·[y > 0] in place (y: the ReLU's output) and db ← the column sums of the new g; returns g."""
     if _fast(g, y, db):
-        _compiled()[1](g, y, db)
+        _compiled()[1](g, y, db, False)
         return g
     g *= y > 0
     np.sum(g, axis=0, out=db)
@@ -149,7 +139,7 @@ def relu_backward_bias(g: np.ndarray, y: np.ndarray, db: np.ndarray) -> np.ndarr
 def tanh_backward_bias(g: np.ndarray, y: np.ndarray, db: np.ndarray) -> np.ndarray:
     """g ← g·(1 − y²) in place (y: tanh's output) and db ← the column sums of the new g; returns g."""
     if _fast(g, y, db):
-        _compiled()[3](g, y, db)
+        _compiled()[1](g, y, db, True)
         return g
     g *= 1 - y * y
     np.sum(g, axis=0, out=db)
@@ -166,7 +156,7 @@ def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray, first: int, wi
     if labels.max() >= width or labels.min() < 0:
         raise IndexError(f"labels must lie in 0-{width - 1}, got {labels.min()}-{labels.max()}")
     grad = np.zeros_like(logits)
-    return float(_compiled()[4](logits, labels, first, width, grad)), grad
+    return float(_compiled()[3](logits, labels, first, width, grad)), grad
 
 
 def soft_target(logits: np.ndarray, targets: np.ndarray, temperature: float, first: int, width: int, kl: bool):
@@ -176,7 +166,7 @@ def soft_target(logits: np.ndarray, targets: np.ndarray, temperature: float, fir
             and len(logits) and width > 0):
         return None
     grad = np.zeros_like(logits)
-    loss = _compiled()[5](logits, targets, first, width, np.float32(temperature), kl, grad)
+    loss = _compiled()[4](logits, targets, first, width, np.float32(temperature), kl, grad)
     return float(loss), grad
 
 
