@@ -112,3 +112,22 @@ def test_soft_target_matches_numpy(monkeypatch, cols, kind, temperature):
     outside = np.ones(13, bool)
     outside[cols] = False
     assert (grad_fast[:, outside] == 0).all() and np.abs(grad_fast).max() > 0
+
+
+def test_highway_steps_match_numpy(monkeypatch):
+    def run():
+        rng = np.random.default_rng(8)
+        x = rng.standard_normal((37, 11), dtype=np.float32)
+        z = rng.standard_normal((37, 22), dtype=np.float32)
+        np.tanh(z[:, :11], out=z[:, :11])
+        z[:, 11:] = 1 / (1 + np.exp(-z[:, 11:]))
+        grad = rng.standard_normal((37, 11), dtype=np.float32)
+        y = fused.highway_combine(x, z)
+        dz, db = np.empty_like(z), np.full(22, 7.0, np.float32)
+        fused.highway_backward(grad, x, z, dz, db)
+        dx = rng.standard_normal((37, 11), dtype=np.float32)
+        return y, dz, db, fused.highway_carry(dx, grad, z)
+    fast, slow = both(monkeypatch, run)
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a, b)
+    assert np.abs(fast[1]).max() > 0 and np.abs(fast[0]).max() > 0

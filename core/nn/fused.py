@@ -5,6 +5,9 @@
   gradient (numpy: a boolean temporary, a multiply and a reduction — three passes).
 - `tanh_backward_bias`: g ← g·(1 − y²) and db ← Σ_rows g, tanh's backward pass and the bias
   gradient (numpy: four passes and a reduction).
+- `highway_combine`, `highway_backward`, `highway_carry`: a highway block's y = x − T·(x − H), its
+  gradients dz = (dy·T·(1 − H²), dy·(H − x)·T·(1 − T)) with db, and the carry path dx += dy·(1 − T)
+  (numpy: three, ten and three operations; a 30-block highway network made ~600 numpy calls a step).
 - `images_to_inputs`: uint8 pixels → float32 in [0, 1] or [-1, 1] (numpy: two to four passes).
 - `softmax_cross_entropy`, `soft_target`: the loss and dL/dlogits of a batch in one pass per row
   (numpy: some fifteen small operations, ~0.1 ms a step, which is 4% of a deep-mlp step's products).
@@ -110,7 +113,42 @@ def _compiled():
             total += row
         return temperature * temperature * total / n
 
-    return bias_relu, backward_bias, images_to_inputs, softmax_cross_entropy, soft_target
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def highway_combine(x, z, y):
+        """y ← x − T·(x − H) with H = z[:, :n] and T = z[:, n:] (n = x's width)."""
+        n = x.shape[1]
+        for i in range(x.shape[0]):
+            for j in range(n):
+                xij = x[i, j]
+                y[i, j] = xij - z[i, n + j] * (xij - z[i, j])
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def highway_backward(grad, x, z, dz, db):
+        """dz ← (dy·T·(1 − H²), dy·(H − x)·T·(1 − T)) and db ← its column sums."""
+        zero, one = np.float32(0), np.float32(1)
+        n = x.shape[1]
+        db[:] = zero
+        for i in range(x.shape[0]):
+            for j in range(n):
+                g, h, t = grad[i, j], z[i, j], z[i, n + j]
+                dh = (g * t) * (one - h * h)
+                dt = (g * (h - x[i, j])) * (t * (one - t))
+                dz[i, j] = dh
+                dz[i, n + j] = dt
+                db[j] += dh
+                db[n + j] += dt
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def highway_carry(dx, grad, z):
+        """dx ← dx + dy·(1 − T), T = z[:, n:]."""
+        one = np.float32(1)
+        n = dx.shape[1]
+        for i in range(dx.shape[0]):
+            for j in range(n):
+                dx[i, j] += grad[i, j] * (one - z[i, n + j])
+
+    return (bias_relu, backward_bias, images_to_inputs, softmax_cross_entropy, soft_target, highway_combine,
+            highway_backward, highway_carry)
 
 
 def _fast(*arrays) -> bool:
@@ -168,6 +206,42 @@ def soft_target(logits: np.ndarray, targets: np.ndarray, temperature: float, fir
     grad = np.zeros_like(logits)
     loss = _compiled()[4](logits, targets, first, width, np.float32(temperature), kl, grad)
     return float(loss), grad
+
+
+def highway_combine(x: np.ndarray, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """x − T·(x − H) for a highway block's x (batch × n) and z = [H | T] (batch × 2n); into `out`
+    when given (training reuses a buffer), else a new array."""
+    n = x.shape[1]
+    if _fast(x, z) and (out is None or out.flags.c_contiguous):
+        y = np.empty_like(x) if out is None else out
+        _compiled()[5](x, z, y)
+        return y
+    h, t = z[:, :n], z[:, n:]
+    return np.subtract(x, t * (x - h), out=out)
+
+
+def highway_backward(grad: np.ndarray, x: np.ndarray, z: np.ndarray, dz: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """dz ← [dy·T·(1 − H²) | dy·(H − x)·T·(1 − T)] and db ← its column sums; returns dz."""
+    if _fast(grad, x, z, dz, db):
+        _compiled()[6](grad, x, z, dz, db)
+        return dz
+    n = x.shape[1]
+    h, t = z[:, :n], z[:, n:]
+    np.multiply(grad, t, out=dz[:, :n])
+    dz[:, :n] *= 1 - h * h
+    np.multiply(grad, h - x, out=dz[:, n:])
+    dz[:, n:] *= t * (1 - t)
+    np.sum(dz, axis=0, out=db)
+    return dz
+
+
+def highway_carry(dx: np.ndarray, grad: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """dx ← dx + dy·(1 − T) in place (the carry path's gradient); returns dx."""
+    if _fast(dx, grad, z):
+        _compiled()[7](dx, grad, z)
+        return dx
+    dx += grad * (1 - z[:, dx.shape[1]:])
+    return dx
 
 
 def images_to_inputs(images: np.ndarray, symmetric: bool) -> np.ndarray:

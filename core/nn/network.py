@@ -103,7 +103,7 @@ class Highway(Dense):
         if W.shape != (n, 2 * n) or b.shape != (2 * n,):
             raise ValueError(f"a highway block of width {n} needs W of shape {(n, 2 * n)} and b of {(2 * n,)}")
         super().__init__(W, b, "tanh")
-        self._h = self._t = None
+        self._z = None  # [H | T] of the last training batch
 
     @classmethod
     def create(cls, rng, width, gate_bias, weight_init="fan_in_uniform", bias_init="fan_in_uniform",
@@ -126,11 +126,11 @@ class Highway(Dense):
         n = self.W.shape[0]
         z = np.matmul(x, self.W, out=self._buffer("z", len(x), 2 * n) if train else None)
         z += self.b
-        h = np.tanh(z[:, :n], out=z[:, :n])
-        t = ACTIVATIONS["sigmoid"][0](z[:, n:])
-        y = x - t * (x - h)  # T·H + (1 − T)·x
+        np.tanh(z[:, :n], out=z[:, :n])  # H
+        ACTIVATIONS["sigmoid"][0](z[:, n:])  # T
+        y = fused.highway_combine(x, z, self._buffer("y", len(x), n) if train else None)  # T·H + (1 − T)·x
         if train:
-            self._x, self._h, self._t = x, h, t
+            self._x, self._z = x, z
         return y
 
     def gate(self, x):
@@ -139,19 +139,14 @@ class Highway(Dense):
         return ACTIVATIONS["sigmoid"][0](x @ self.W[:, n:] + self.b[n:])
 
     def backward(self, grad, need_input_grad=True):
-        n, x, h, t = self.W.shape[0], self._x, self._h, self._t
-        dz = self._buffer("dz", len(grad), 2 * n)
-        np.multiply(grad, t, out=dz[:, :n])
-        dz[:, :n] *= 1 - h * h  # dL/dz_H = dy · T · (1 − H²)
-        np.multiply(grad, h - x, out=dz[:, n:])
-        dz[:, n:] *= t * (1 - t)  # dL/dz_T = dy · (H − x) · T(1 − T)
-        np.sum(dz, axis=0, out=self.db)
+        n, x, z = self.W.shape[0], self._x, self._z
+        # dL/dz_H = dy · T · (1 − H²), dL/dz_T = dy · (H − x) · T(1 − T), and their column sums
+        dz = fused.highway_backward(grad, x, z, self._buffer("dz", len(grad), 2 * n), self.db)
         np.matmul(x.T, dz, out=self.dW)
         if not need_input_grad:
             return None
         dx = np.matmul(dz, self.W.T, out=self._buffer("dx", len(grad), n))
-        dx += grad * (1 - t)  # the carry path
-        return dx
+        return fused.highway_carry(dx, grad, z)  # the carry path: + dy · (1 − T)
 
 
 LAYER_TYPES = {"dense": Dense, "highway": Highway}
