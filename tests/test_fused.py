@@ -131,3 +131,24 @@ def test_highway_steps_match_numpy(monkeypatch):
     for a, b in zip(fast, slow):
         np.testing.assert_array_equal(a, b)
     assert np.abs(fast[1]).max() > 0 and np.abs(fast[0]).max() > 0
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_lwta_matches_numpy(monkeypatch, k):
+    from digits.core.nn.activations import lwta
+
+    fused._compiled()  # the compiled form is used once the kernels are loaded
+
+    def run():
+        rng = np.random.default_rng(9)
+        z = rng.standard_normal((37, 12 * k), dtype=np.float32)
+        z[0, :k] = 1.5  # a tie: the first unit wins
+        z[1, :k] = -2.0
+        z[2, 1] = np.nan  # NaN wins, as numpy's argmax
+        z[3, :k] = -np.inf  # the losers become -inf·0 = NaN in both
+        with np.errstate(invalid="ignore"):
+            return lwta(z, k)
+    fast, slow = both(monkeypatch, run)
+    np.testing.assert_array_equal(fast, slow)
+    assert np.array_equal(np.signbit(fast), np.signbit(slow))
+    assert ((fast[4:].reshape(33, 12, k) != 0).sum(axis=2) == 1).all()  # finite rows: one winner a block

@@ -11,6 +11,8 @@ from functools import partial
 
 import numpy as np
 
+from digits.core.nn import fused
+
 
 def relu(z):
     return np.maximum(z, 0, out=z)
@@ -53,6 +55,8 @@ def identity_backward(grad, out):
 
 
 def lwta(z, k):
+    if fused.lwta(z, k) is not None:  # the same values in one compiled pass
+        return z
     rows, width = z.shape
     blocks = z.reshape(rows, width // k, k)
     winners = blocks.argmax(axis=2)[..., None]  # ties go to the first unit
