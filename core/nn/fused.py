@@ -7,7 +7,9 @@
   gradient (numpy: four passes and a reduction).
 - `highway_combine`, `highway_backward`, `highway_carry`: a highway block's y = x − T·(x − H), its
   gradients dz = (dy·T·(1 − H²), dy·(H − x)·T·(1 − T)) with db, and the carry path dx += dy·(1 − T)
-  (numpy: three, ten and three operations; a 30-block highway network made ~600 numpy calls a step).
+  (numpy: five, ten and three operations; a 30-block highway network made ~600 numpy calls a step).
+  They take z = [H | τ] with τ = tanh(z_T/2) and finish the gate as T = (τ + 1)·0.5, the last two
+  steps of `digits.core.nn.activations.sigmoid`, so the values are the same to the bit.
 - `images_to_inputs`: uint8 pixels → float32 in [0, 1] or [-1, 1] (numpy: two to four passes).
 - `lwta`: local winner-take-all over blocks of k units in place (numpy: argmax over a length-k axis,
   0.5 ms for a 128×800 batch, plus a mask and a multiply).
@@ -117,22 +119,23 @@ def _compiled():
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def highway_combine(x, z, y):
-        """y ← x − T·(x − H) with H = z[:, :n] and T = z[:, n:] (n = x's width)."""
+        """y ← x − T·(x − H) with H = z[:, :n], T = (z[:, n:] + 1)·0.5 (n = x's width)."""
+        one, half = np.float32(1), np.float32(0.5)
         n = x.shape[1]
         for i in range(x.shape[0]):
             for j in range(n):
                 xij = x[i, j]
-                y[i, j] = xij - z[i, n + j] * (xij - z[i, j])
+                y[i, j] = xij - ((z[i, n + j] + one) * half) * (xij - z[i, j])
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def highway_backward(grad, x, z, dz, db):
         """dz ← (dy·T·(1 − H²), dy·(H − x)·T·(1 − T)) and db ← its column sums."""
-        zero, one = np.float32(0), np.float32(1)
+        zero, one, half = np.float32(0), np.float32(1), np.float32(0.5)
         n = x.shape[1]
         db[:] = zero
         for i in range(x.shape[0]):
             for j in range(n):
-                g, h, t = grad[i, j], z[i, j], z[i, n + j]
+                g, h, t = grad[i, j], z[i, j], (z[i, n + j] + one) * half
                 dh = (g * t) * (one - h * h)
                 dt = (g * (h - x[i, j])) * (t * (one - t))
                 dz[i, j] = dh
@@ -142,12 +145,12 @@ def _compiled():
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def highway_carry(dx, grad, z):
-        """dx ← dx + dy·(1 − T), T = z[:, n:]."""
-        one = np.float32(1)
+        """dx ← dx + dy·(1 − T), T = (z[:, n:] + 1)·0.5."""
+        one, half = np.float32(1), np.float32(0.5)
         n = dx.shape[1]
         for i in range(dx.shape[0]):
             for j in range(n):
-                dx[i, j] += grad[i, j] * (one - z[i, n + j])
+                dx[i, j] += grad[i, j] * (one - (z[i, n + j] + one) * half)
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def lwta(z, k):
@@ -225,14 +228,14 @@ def soft_target(logits: np.ndarray, targets: np.ndarray, temperature: float, fir
 
 
 def highway_combine(x: np.ndarray, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """x − T·(x − H) for a highway block's x (batch × n) and z = [H | T] (batch × 2n); into `out`
-    when given (training reuses a buffer), else a new array."""
+    """x − T·(x − H) for a highway block's x (batch × n) and z = [H | τ] (batch × 2n, see the
+    module docstring); into `out` when given (training reuses a buffer), else a new array."""
     n = x.shape[1]
     if _fast(x, z) and (out is None or out.flags.c_contiguous):
         y = np.empty_like(x) if out is None else out
         _compiled()[5](x, z, y)
         return y
-    h, t = z[:, :n], z[:, n:]
+    h, t = z[:, :n], gate(z, n)
     return np.subtract(x, t * (x - h), out=out)
 
 
@@ -242,7 +245,7 @@ def highway_backward(grad: np.ndarray, x: np.ndarray, z: np.ndarray, dz: np.ndar
         _compiled()[6](grad, x, z, dz, db)
         return dz
     n = x.shape[1]
-    h, t = z[:, :n], z[:, n:]
+    h, t = z[:, :n], gate(z, n)
     np.multiply(grad, t, out=dz[:, :n])
     dz[:, :n] *= 1 - h * h
     np.multiply(grad, h - x, out=dz[:, n:])
@@ -256,8 +259,15 @@ def highway_carry(dx: np.ndarray, grad: np.ndarray, z: np.ndarray) -> np.ndarray
     if _fast(dx, grad, z):
         _compiled()[7](dx, grad, z)
         return dx
-    dx += grad * (1 - z[:, dx.shape[1]:])
+    dx += grad * (1 - gate(z, dx.shape[1]))
     return dx
+
+
+def gate(z: np.ndarray, n: int) -> np.ndarray:
+    """T = (τ + 1)·0.5 from z = [H | τ] (numpy, a new array)."""
+    t = z[:, n:] + np.float32(1)
+    t *= np.float32(0.5)
+    return t
 
 
 def lwta(z: np.ndarray, k: int) -> np.ndarray | None:

@@ -103,7 +103,7 @@ class Highway(Dense):
         if W.shape != (n, 2 * n) or b.shape != (2 * n,):
             raise ValueError(f"a highway block of width {n} needs W of shape {(n, 2 * n)} and b of {(2 * n,)}")
         super().__init__(W, b, "tanh")
-        self._z = None  # [H | T] of the last training batch
+        self._z = None  # [H | tanh(z_T/2)] of the last training batch
 
     @classmethod
     def create(cls, rng, width, gate_bias, weight_init="fan_in_uniform", bias_init="fan_in_uniform",
@@ -126,8 +126,10 @@ class Highway(Dense):
         n = self.W.shape[0]
         z = np.matmul(x, self.W, out=self._buffer("z", len(x), 2 * n) if train else None)
         z += self.b
-        np.tanh(z[:, :n], out=z[:, :n])  # H
-        ACTIVATIONS["sigmoid"][0](z[:, n:])  # T
+        # H = tanh(z_H) and T = sigmoid(z_T) = (1 + tanh(z_T/2))/2, the sigmoid's own form: one tanh
+        # over the whole z, then z = [H | tanh(z_T/2)], and the kernels finish T where they use it.
+        z[:, n:] *= np.float32(0.5)
+        np.tanh(z, out=z)
         y = fused.highway_combine(x, z, self._buffer("y", len(x), n) if train else None)  # T·H + (1 − T)·x
         if train:
             self._x, self._z = x, z
