@@ -104,7 +104,8 @@ class DeepMlp(Task):
 
     def gemm_work(self, cfg: DeepMlpConfig, dataset) -> list[Work]:
         """Each variant: training, a test evaluation per epoch, the final predictions. (The warps'
-        Gaussian smoothing, two 28 × 28 products per field, is data preparation, not counted.)"""
+        Gaussian smoothing, four small products per field through G's eigenbasis, is data
+        preparation, not counted.)"""
         n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
         t = len(dataset.test_labels)
         shapes = mlp_shapes([int(np.prod(dataset.image_shape)), *cfg.hidden, dataset.num_classes])
