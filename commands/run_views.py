@@ -10,9 +10,9 @@ import typer
 
 from digits.commands import completion
 from digits.core import paths
-from digits.core.data.dataset import Dataset, load_dataset
+from digits.core.data.dataset import Dataset
 from digits.core.errors import RunLookupError
-from digits.core.runs.inspection import ModelView, find_run, load_models, probabilities
+from digits.core.runs.inspection import ModelView, dataset_for, find_run, model_views
 from digits.core.runs.record import Record
 
 RUN_OPTION = typer.Option(None, "--run", help="Run id (see `digits runs`) or run directory; default: the "
@@ -48,18 +48,6 @@ class RunViews:
 
 
 
-def dataset_for(info: dict, data_dir: Path | None) -> Dataset:
-    """The dataset the run was trained on (or `data_dir`), refusing a different one."""
-    recorded = info.get("dataset")
-    if data_dir is None and recorded and Path(recorded).is_dir():
-        data_dir = Path(recorded)
-    data = load_dataset(data_dir)
-    if recorded and data.name != recorded:
-        raise RunLookupError(f"run {info['run_id']} was trained on {recorded}, not {data.name}; "
-                             f"pass --data-dir with its dataset")
-    return data
-
-
 def check_class(digit: int | None, classes: int) -> None:
     if digit is not None and not 0 <= digit < classes:
         raise RunLookupError(f"--class {digit} is not a class; use 0-{classes - 1}")
@@ -72,15 +60,6 @@ def load_views(run: str | None, runs_dir: Path | None, data_dir: Path | None,
     measured its metrics on (the record's test_subset), so the scores are the run's."""
     info = find_run(runs_dir or paths.runs_root(), run)
     record = Record(info)
-    names = choose(record)
     data = dataset_for(info, data_dir)
-    subset = record.get("test_subset") if run_subset else None
-    indices = np.asarray(subset, dtype=np.intp) if subset is not None else np.arange(len(data.test_labels))
-    if len(indices) and (indices.min() < 0 or indices.max() >= len(data.test_labels)):
-        raise RunLookupError(f"run {info['run_id']} was measured on test digits outside this test set; "
-                             "pass --data-dir with its dataset")
-    images, labels = data.test_images[indices], data.test_labels[indices]
-    views = {}
-    for name, (net, model) in load_models(info, names).items():
-        views[name] = ModelView(name, probabilities(net, model, images, labels), labels)
+    views, indices = model_views(info, data, choose(record), run_subset)
     return RunViews(record, data, views, indices)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digits.core.data.dataset import Dataset, load_dataset
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import RunLookupError
 from digits.core.nn.losses import softmax
@@ -113,3 +114,31 @@ def rank(view: ModelView, indices: np.ndarray, sort: str) -> np.ndarray:
     if key is None:
         return indices
     return indices[np.argsort(-key[indices], kind="stable")]
+
+
+def dataset_for(info: dict, data_dir: Path | None) -> Dataset:
+    """The dataset the run was trained on (or `data_dir`), refusing a different one."""
+    recorded = info.get("dataset")
+    if data_dir is None and recorded and Path(recorded).is_dir():
+        data_dir = Path(recorded)
+    data = load_dataset(data_dir)
+    if recorded and data.name != recorded:
+        raise RunLookupError(f"run {info['run_id']} was trained on {recorded}, not {data.name}; "
+                             f"pass --data-dir with its dataset")
+    return data
+
+
+def model_views(info: dict, data: Dataset, names: list[str] | None = None,
+               run_subset: bool = False) -> tuple[dict[str, ModelView], np.ndarray]:
+    """The named models' (default: all) verdicts on the test digits, and the indices of those
+    digits: every test digit, or with `run_subset` the subset the run measured its metrics on
+    (the record's test_subset), so the scores are the run's."""
+    subset = info.get("test_subset") if run_subset else None
+    indices = np.asarray(subset, dtype=np.intp) if subset is not None else np.arange(len(data.test_labels))
+    if len(indices) and (indices.min() < 0 or indices.max() >= len(data.test_labels)):
+        raise RunLookupError(f"run {info['run_id']} was measured on test digits outside this test set; "
+                             "pass --data-dir with its dataset")
+    images, labels = data.test_images[indices], data.test_labels[indices]
+    views = {name: ModelView(name, probabilities(net, model, images, labels), labels)
+             for name, (net, model) in load_models(info, names).items()}
+    return views, indices
