@@ -37,3 +37,7 @@ class RunCancelled(Exception):
     def __init__(self, phase: str | None = None, epoch: int | None = None, step: int | None = None):
         super().__init__(f"cancelled in phase {phase!r}, epoch {epoch}, step {step}")
         self.phase, self.epoch, self.step = phase, epoch, step
+
+
+class MissingExtra(DigitsError):
+    """An optional dependency a command needs is not installed; the message gives the install command."""

@@ -61,6 +61,8 @@ class Task:
     # Paired contrasts that give the task its meaning, each (label, metric a, metric b): a sweep
     # reports a − b per seed (the same run's two numbers) with its interval and agreement in sign.
     contrasts: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    # What the classes a run highlights are, in a figure's caption (e.g. "digits the student never saw").
+    highlight_label: ClassVar[str] = ""
 
     def run(self, config: TrainConfig, ctx: Context) -> Generator[Event, None, dict]:
         """Yield events while training; return the final flat metrics dict."""
@@ -75,6 +77,11 @@ class Task:
     def seed_notes(self, config: TrainConfig, runs: list[SeedRun], metrics: dict) -> list[str]:
         seeds = ", ".join(str(r.seed) for r in runs)
         return [f"{len(runs)} seeds ({seeds}): mean ± std and 95% interval over the seeds"]
+
+    def figures(self, source) -> list:
+        """The task's own figures of a finished run (`digits.core.figures.kinds`), drawn from its record
+        (`source`: a `digits.core.figures.source.RunSource`); the report adds them after the common ones."""
+        return []
 
     def gemm_work(self, config: TrainConfig, dataset: Dataset) -> list[Work]:
         """The matrix products one `run` performs (one seed, `config.seed`), as data: every network it

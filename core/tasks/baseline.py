@@ -9,6 +9,7 @@ import numpy as np
 from digits.core import seeding
 from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import SCALES, to_inputs
+from digits.core.figures.kinds import Images
 from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.init import BIAS_INITS, WEIGHT_INITS
 from digits.core.nn.losses import cross_entropy
@@ -84,6 +85,21 @@ class Baseline(Task):
                        meta={"task": self.name, "config": cfg.to_dict(), "dataset": data.name, "metrics": metrics})
         yield examples("model", net, data, x_test, seeding.rng(cfg.seed, "examples"))
         return metrics
+
+    def figures(self, source) -> list:
+        if "model" not in source.record.model_names:
+            return []
+        weights = source.network("model").layers[0].W  # (784, hidden): column j is unit j's receptive field
+        side = int(round(np.sqrt(weights.shape[0])))
+        if side * side != weights.shape[0]:
+            return []
+        units = min(32, weights.shape[1])
+        return [Images("weights", "First-layer weights",
+                       f"The input weights of the first {units} of the {weights.shape[1]} hidden units, each as a "
+                       f"{side}×{side} image (red positive, blue negative, each unit scaled to its largest weight): "
+                       "the strokes each unit looks for.",
+                       images=weights[:, :units].T.reshape(units, side, side),
+                       captions=[[f"unit {j + 1}"] for j in range(units)], signed=True)]
 
     def gemm_work(self, cfg: BaselineConfig, dataset) -> list[Work]:
         n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])

@@ -20,6 +20,7 @@ from digits.core.data.dataset import require_mnist_shape
 from digits.core.data.preprocess import to_inputs
 from digits.core.data.warp import WarpConfig, augment_batch
 from digits.core.events import Comparison
+from digits.core.figures.kinds import Images
 from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.losses import cross_entropy
 from digits.core.nn.network import Network
@@ -101,6 +102,24 @@ class DeepMlp(Task):
                         "ours": m["test_accuracy"], "published": 1 - REFERENCE[m["name"]]} for m in models],
         )
         return metrics
+
+    def figures(self, source) -> list:
+        cfg = self.Config.build(source.config)
+        if not cfg.augment:
+            return []
+        originals = 8
+        images, _labels, _x, _y, _sizes = mlp_data(source.dataset, cfg)
+        digits = images[:originals]
+        rng = seeding.rng(cfg.seed, "augment")  # the stream training drew its warps from
+        rows = [digits.reshape(originals, -1).astype(np.float32) / 255]
+        rows += [augment_batch(digits, rng, cfg.warp()) for _ in range(3)]
+        panel = np.stack(rows).reshape(-1, 28, 28)
+        captions = [["original" if r == 0 else f"warp {r}"] for r in range(len(rows)) for _ in range(originals)]
+        return [Images("augmentation", "Augmented training digits",
+                       f"The first {originals} training digits (top row) and three warps of each, drawn from the run's "
+                       f"augmentation stream (its seed) with its settings: rotation ±{cfg.rotation:g}°, scale "
+                       f"±{cfg.zoom:.0%}, shift ±{cfg.shift:g} px, elastic α = {cfg.alpha:g}, σ = {cfg.sigma:g}.",
+                       images=panel, captions=captions, columns=originals)]
 
     def gemm_work(self, cfg: DeepMlpConfig, dataset) -> list[Work]:
         """Each variant: training, a test evaluation per epoch, the final predictions. (The warps'

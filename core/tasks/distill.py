@@ -19,6 +19,7 @@ from digits.core.data.dataset import require_mnist_shape
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.figures.kinds import BarGroup, Bars, Chart, Mark, Panel, Series
 from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.losses import cross_entropy, soft_target
 from digits.core.nn.network import Network
@@ -124,6 +125,7 @@ class Distill(Task):
                "correction recovers the rest.")
     reference = "Hinton, Vinyals & Dean 2015, Distilling the knowledge in a neural network, §3"
     Config = DistillConfig
+    highlight_label = "digits the student never saw"
     headline = (("student_test_accuracy", "student"), ("student_omitted_accuracy", "student on unseen digits"),
                 ("teacher_test_accuracy", "teacher"))
     contrasts = (("unseen digits: after − before correction", "student_omitted_accuracy",
@@ -223,6 +225,43 @@ class Distill(Task):
                                f"stopped at the search limit ±{BISECTION_LIMIT:g}")
         yield panel
         return metrics
+
+    def figures(self, source) -> list:
+        sweep, offsets = source.table("offset_sweep"), source.table("bias_offsets")
+        corrected = [int(r["class"]) for r in offsets]
+        unseen = "/".join(map(str, source.record.highlight or corrected))
+        which = "/".join(map(str, corrected))
+        out = []
+        if sweep:
+            marks = [Mark(r["offset"], f"chosen for {r['class']}: {r['offset']:+.2f}", axis="x") for r in offsets]
+            out.append(Chart(
+                "offset_sweep", "Bias correction: accuracy against the offset",
+                f"The student's test accuracy on the {unseen}s it never saw and on all test digits when the bias of "
+                f"class {which} is moved by the offset on the x axis; the dashed line is the offset the run chose "
+                "by its class-frequency criterion.",
+                [Panel(f"offset added to the bias of {which}", "test accuracy", [
+                    Series(f"on the {unseen}s", [r["offset"] for r in sweep], [r["omitted_accuracy"] for r in sweep]),
+                    Series("on all digits", [r["offset"] for r in sweep], [r["test_accuracy"] for r in sweep])],
+                    marks=marks, percent=True)]))
+        views = source.views
+        if offsets and {"student", "student_uncorrected"} <= set(views):
+            labels = views["student"].labels
+            classes = views["student"].probs.shape[1]
+            frequency = np.bincount(labels, minlength=classes) / len(labels)
+            targets = ", ".join(f"{r['probe_target']:.3f} for {r['class']}" for r in offsets)
+            out.append(Bars(
+                "criterion", "The class-frequency criterion",
+                f"The offset of {which} is found by bisection so that the student's mean predicted probability of "
+                f"the class equals its frequency among training digits (measured on {source.config.get('probe_size')}"
+                f" training images: {targets}). Here on the test digits: each class's frequency, and the student's "
+                "mean predicted probability of it before and after the correction.",
+                categories=[str(c) for c in range(classes)],
+                groups=[BarGroup("class frequency", frequency.tolist()),
+                        BarGroup("before correction", views["student_uncorrected"].probs.mean(axis=0).tolist()),
+                        BarGroup("after correction", views["student"].probs.mean(axis=0).tolist())],
+                xlabel="digit", ylabel="mean predicted probability", highlight=corrected,
+                highlight_label="the corrected class", percent=False))
+        return out
 
     def gemm_work(self, cfg: DistillConfig, dataset) -> list[Work]:
         _, labels = training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))

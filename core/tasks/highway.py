@@ -19,6 +19,7 @@ from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.figures.kinds import Chart, Panel, Series
 from digits.core.nn.flops import Work
 from digits.core.nn.losses import cross_entropy
 from digits.core.nn.network import Dense, Highway, Network, gate_means
@@ -138,6 +139,30 @@ class HighwayTask(Task):
             "gate_means": table(["depth", "block", "mean_T"],
                                 [[d, k + 1, g] for d, means in gates.items() for k, g in enumerate(means)])})
         return metrics
+
+    def figures(self, source) -> list:
+        out = []
+        sweep = source.table("depth_sweep")
+        if len(sweep) > 1:
+            depths = [r["depth"] for r in sweep]
+            out.append(Chart("depth_sweep", "Test accuracy against depth",
+                             "Highway and plain networks of each depth, trained alike (same data, initial "
+                             "projection and optimiser): the plain network falls to chance as it deepens.",
+                             [Panel("blocks", "test accuracy", [Series(kind, depths, [r[kind] for r in sweep])
+                                                                for kind in KINDS], xticks=depths, percent=True)]))
+        gates = source.table("gate_means")
+        if gates:
+            depths = list(dict.fromkeys(r["depth"] for r in gates))
+            series = [Series(f"depth {d}", [r["block"] for r in gates if r["depth"] == d],
+                             [r["mean_T"] for r in gates if r["depth"] == d]) for d in depths]
+            blocks = sorted({r["block"] for r in gates})
+            out.append(Chart("gates", "Mean transform gate per block",
+                             "The highway network's transform gate T averaged over the test digits, block by block "
+                             f"from input to output (1 − T of each unit's input is carried through unchanged; the gate "
+                             f"biases start at {source.config.get('gate_bias')}).",
+                             [Panel("block", "mean transform gate T", series,
+                                    xticks=blocks if len(blocks) <= 16 else None)]))
+        return out
 
     def gemm_work(self, cfg: HighwayConfig, dataset) -> list[Work]:
         """At each depth, each network: training, a test evaluation per epoch, the final predictions;

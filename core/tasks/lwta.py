@@ -21,6 +21,7 @@ from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.figures.kinds import BarGroup, Bars
 from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.losses import cross_entropy
 from digits.core.nn.network import Network
@@ -102,6 +103,22 @@ class Lwta(Task):
         metrics = metrics_over_seeds(runs)
         return metrics, panel_over_seeds(runs, metrics, notes=notes(cfg, [r.metrics for r in runs], metrics),
                                          reference=reference(cfg, len(runs), metrics))
+
+    def figures(self, source) -> list:
+        kinds = [m for m in ("relu", "lwta") if f"{m}_task1_accuracy_before" in source.metrics]
+        if not kinds:
+            return []
+        names = {m.name: m.label for m in source.record.models}
+        columns = [("task 1, before task 2", "task1_accuracy_before"), ("task 1, after task 2", "task1_accuracy_after"),
+                   ("task 2", "task2_accuracy")]
+        groups = [BarGroup.of(label, [source.estimate(f"{kind}_{metric}") for kind in kinds])
+                  for label, metric in columns]
+        seeds = source.seeds
+        return [Bars("forgetting", "Forgetting: task 1 before and after learning task 2",
+                     "Each network's accuracy on task 1's digits (judged by task 1's logits) when it has learnt "
+                     "task 1, again after it has learnt task 2, and on task 2; the drop between the first two bars "
+                     "is its forgetting" + (f". Mean over {seeds} seeds with 95% intervals." if seeds > 1 else "."),
+                     categories=[names.get(k, k) for k in kinds], groups=groups, ylabel="test accuracy")]
 
     def both_networks(self, cfg: LwtaConfig, ctx):
         """ReLU and LWTA from the same initial weights, each through task 1 then task 2, at cfg.seed."""

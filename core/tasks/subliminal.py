@@ -19,6 +19,7 @@ from digits.core.config import TrainConfig, option
 from digits.core.data.preprocess import to_inputs
 from digits.core.errors import ConfigError
 from digits.core.events import Comparison
+from digits.core.figures.kinds import BarGroup, Bars, Mark
 from digits.core.nn.flops import Work, mlp_shapes
 from digits.core.nn.losses import cross_entropy, soft_target
 from digits.core.nn.network import Network
@@ -189,6 +190,28 @@ class Subliminal(Task):
                           if name != "teacher"},
             "predictions": predictions,
         }
+
+    def figures(self, source) -> list:
+        """The 2×2 of what the student imitates (auxiliary logits only, or all) by where it starts (the
+        teacher's initial weights, or others), with the untrained network as the floor."""
+        cells = {("aux", True): "student", ("aux", False): "aux_different_init",
+                 ("all", True): "all_same_init", ("all", False): "all_different_init"}
+        imitating = (("aux", "imitating the auxiliary logits only"), ("all", "imitating all logits"))
+        groups = [BarGroup.of(label, [source.estimate(METRIC_NAMES[cells[matched, same]]) for same in (True, False)])
+                  for matched, label in imitating]
+        if all(v is None for g in groups for v in g.values):
+            return []
+        marks = [Mark(v, name) for metric, name in (("untrained_accuracy", "untrained network (floor)"),
+                                                    ("teacher_test_accuracy", "teacher"))
+                 if (v := source.estimate(metric)[0]) is not None]
+        seeds = source.seeds
+        return [Bars("controls", "The 2×2 controls",
+                     "Students trained on noise images only, by what they imitate (bars) and where their weights "
+                     "start (groups); only a student that starts from the teacher's own initial weights learns "
+                     "digits from the auxiliary logits. Dashed: the untrained network and the teacher"
+                     + (f". Mean over {seeds} seeds with 95% intervals." if seeds > 1 else "."),
+                     categories=["same init as the teacher", "different init"], groups=groups,
+                     ylabel="test accuracy", marks=marks)]
 
     def gemm_work(self, cfg: SubliminalConfig, dataset) -> list[Work]:
         n = len(training_subset(dataset, cfg.train_size, seeding.rng(cfg.seed, "subset"))[1])
