@@ -47,6 +47,10 @@ COMMANDS = {
     "eval": Entry("evaluate", "evaluate", "Score every model of a run on the test set: per-class accuracy, "
                                           "confusion matrix, top confusions, and how often the run's main pair "
                                           "(teacher and student) agree, class by class."),
+    "report": Entry("report", "report", "Write a run's or a sweep's report: what it reproduces, the command that "
+                                        "makes it again, its results beside the published figures, training "
+                                        "curves, per-class accuracy, confusion matrices, test digits with every "
+                                        "model's prediction, the task's own figures; a sweep's spread over seeds."),
     "tui": Entry("tui", "tui", "The interactive lab: browse the test set through a run's models, study mistakes, "
                                "compare teacher and student, train and watch, see first-layer features, draw a "
                                "digit."),

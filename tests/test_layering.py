@@ -1,5 +1,5 @@
 """The architecture's direction of imports, checked on the source (AST): `core/` never imports a
-front-end; the front-ends (`commands/`, `tui/`) know no task — they import no module of
+front-end; the front-ends (`commands/`, `tui/`, `report/`) know no task — they import no module of
 `core/tasks/` but the registry and hold no task name as a string to branch on. What a front-end
 needs to know about a task comes from the run record (core/runs/record.py)."""
 
@@ -11,7 +11,7 @@ import pytest
 from digits.core.tasks import TASKS
 
 ROOT = Path(__file__).resolve().parents[1]
-FRONT_ENDS = ("commands", "tui")
+FRONT_ENDS = ("commands", "tui", "report")
 
 
 def sources(folder: str) -> list[Path]:
@@ -46,8 +46,15 @@ def test_the_scans_see_the_code():
 
 def test_core_imports_no_front_end():
     offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in sources("core") for m in imported_modules(p)
-                 if m.startswith(("digits.commands", "digits.tui", "digits.imaging"))]
+                 if m.startswith(("digits.commands", "digits.tui", "digits.imaging", "digits.report", "matplotlib"))]
     assert not offenders, offenders
+
+
+def test_the_report_imports_neither_the_cli_nor_the_tui():
+    """report/ is drawn on by both (`digits report`, the TUI's report key): it depends on core only."""
+    offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in sources("report") for m in imported_modules(p)
+                 if m.startswith(("digits.commands", "digits.tui"))]
+    assert sources("report") and not offenders, offenders
 
 
 def test_the_shared_imaging_package_imports_no_front_end():
@@ -62,7 +69,7 @@ def test_core_is_split_by_concern():
     the loop."""
     top = {p.stem for p in (ROOT / "core").glob("*.py")} - {"__init__"}
     assert {p.name for p in (ROOT / "core").iterdir() if p.is_dir() and p.name != "__pycache__"} == {
-        "nn", "data", "runs", "sweeps", "tasks"}
+        "nn", "data", "runs", "sweeps", "tasks", "figures"}
     assert top == {"atomic", "calibration", "config", "errors", "events", "paths", "seeding", "stats", "training"}
 
 
