@@ -96,7 +96,7 @@ def build_report(target: str, root: Path, out: Path | None = None, fmt: str = "b
     for n, figure in enumerate(doc.figures, start=1):
         progress(f"drawing {figure.key} ({n} of {len(doc.figures)})")
         pngs[figure.key], svgs[figure.key] = rendered(figure)
-    footer = f"Made by digits report (digits {__version__}) from {info['path']}."
+    footer = f"Made by digits report (digits {__version__}) from {kind} {name}."
     files = []
     if fmt in ("md", "both"):
         for key in pngs:

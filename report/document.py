@@ -88,10 +88,15 @@ def environment_table(env: dict) -> Table:
 
 
 def config_table(config: dict) -> Table:
+    """Every option as `digits train` spells it (--student-hidden 800,800, --lr 0.001)."""
     def shown(v):
-        return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else number(v) if not isinstance(v, str) else v
+        if isinstance(v, (list, tuple)):
+            return ",".join(map(str, v)) or "—"
+        if isinstance(v, float):
+            return f"{v:g}"
+        return "—" if v is None or v == "" else str(v)
 
-    return Table(["option", "value"], [[k.replace("_", "-"), shown(v) or "—"] for k, v in config.items()])
+    return Table(["option", "value"], [[f"--{k.replace('_', '-')}", shown(v)] for k, v in config.items()])
 
 
 def run_document(info: dict, figures: list[Figure]) -> Document:
@@ -136,8 +141,8 @@ def run_document(info: dict, figures: list[Figure]) -> Document:
     sections.append(Section("Result", results_blocks or ["The run recorded no metrics."]))
     sections.append(Section("Figures", list(figures) or ["The run has nothing to draw (no epochs, no saved models)."]))
     sections.append(Section("Make the same run", [
-        "The options that differ from the task's defaults (the seed included); digits "
-        f"{env.get('digits', '?')} made this run:", Code(train_command(info["task"], info.get("config") or {}))
+        f"digits {env.get('digits', '?')} made this run; this command makes it again (only the options that "
+        "differ from the task's defaults are spelt out):", Code(train_command(info["task"], info.get("config") or {}))
         if task else Code(f"digits train --task {info.get('task')}")]))
     if info.get("config"):
         sections.append(Section("Configuration", [config_table(info["config"])]))

@@ -47,9 +47,12 @@ def legend(ax, count: int) -> None:
 
 def chart(plt, figure: Chart):
     panels = figure.panels
-    many = max(len(p.series) for p in panels) > MANY
-    fig, axes = plt.subplots(1, len(panels), figsize=(style.WIDTH, 3.6 + (1.4 if many else 0)), squeeze=False,
-                             layout="constrained")
+    labels = [[s.label for s in p.series] for p in panels]
+    shared = len(panels) > 1 and all(lab == labels[0] for lab in labels) and len(labels[0]) > 1
+    rows = -(-len(labels[0]) // 3) if shared else 0
+    many = max(len(p.series) for p in panels) > MANY and not shared
+    fig, axes = plt.subplots(1, len(panels), figsize=(style.WIDTH, 3.6 + (1.4 if many else 0) + 0.22 * rows),
+                             squeeze=False, layout="constrained")
     for ax, panel in zip(axes[0], panels):
         for n, series in enumerate(panel.series):
             colour = style.PALETTE[n % len(style.PALETTE)]
@@ -72,7 +75,11 @@ def chart(plt, figure: Chart):
             ax.set_xticks(panel.xticks, [f"{t:g}" for t in panel.xticks])
         if panel.percent:
             percent_axis(ax)
-        legend(ax, len(panel.series))
+        if not shared:
+            legend(ax, len(panel.series))
+    if shared:  # the same series in every panel: one legend under them all
+        handles, names = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=min(3, len(names)), frameon=False)
     return fig
 
 
@@ -128,8 +135,9 @@ def bars(plt, figure: Bars):
         ax.grid(axis="x", visible=False)
         if figure.percent:
             percent_axis(ax)
-            top = max([v for g in figure.groups for v in g.values if v is not None] + [m.value for m in figure.marks]
-                      + [0.01])
+            top = max([v + (e or 0) for g in figure.groups
+                       for v, e in zip(g.values, g.errors or [None] * len(g.values)) if v is not None]
+                      + [m.value for m in figure.marks] + [0.01])
             ax.set_ylim(0, min(1.0, top * 1.15) if top <= 0.85 else 1.08)
     if n_grp > 1 or figure.highlight_label:
         # Above the axes, left-aligned: never over a bar.

@@ -21,6 +21,11 @@ def is_rate(metric: str) -> bool:
     return "accuracy" in metric or "error" in metric
 
 
+def axis_label(metric: str, label: str) -> str:
+    """What the y axis measures (the panel's title names the metric)."""
+    return "test accuracy" if "accuracy" in metric else "test error" if "error" in metric else label
+
+
 def strip(label: str, values: list[float]) -> Strip | None:
     if not values:
         return None
@@ -47,7 +52,8 @@ def sweep_figures(info: dict, records: dict[str, dict]) -> list[Figure]:
     headline = [(name, label) for name, label in task.headline if any(numbers(c, name) for c in cells)][:MAX_METRICS]
     out: list[Figure] = []
     if headline:
-        panels = [StripPanel(label, [s for lab, c in zip(labels, cells) if (s := strip(lab, numbers(c, name)))],
+        panels = [StripPanel(axis_label(name, label), [s for lab, c in zip(labels, cells)
+                                                       if (s := strip(lab, numbers(c, name)))],
                              title=label, percent=is_rate(name)) for name, label in headline]
         out.append(Strips("sweep_metrics", "Each headline metric over the seeds",
                           "Every seed's value (points) at each grid point, with the mean (bar) and its 95% t-interval "
@@ -75,9 +81,10 @@ def sweep_figures(info: dict, records: dict[str, dict]) -> list[Figure]:
             kept = [(x, strip("", numbers(c, name))) for x, c in zip(xs, cells)]
             kept = [(x, s) for x, s in kept if s is not None]
             if len(kept) >= 2:
-                panels.append(Panel(name_of, label, [Series(label, [x for x, _ in kept], [s.mean for _, s in kept],
-                                                            [s.lo for _, s in kept], [s.hi for _, s in kept])],
-                                    title=label, xticks=[x for x, _ in kept], percent=is_rate(name)))
+                series = Series(label, [x for x, _ in kept], [s.mean for _, s in kept], [s.lo for _, s in kept],
+                                [s.hi for _, s in kept])
+                panels.append(Panel(name_of, axis_label(name, label), [series], title=label,
+                                    xticks=[x for x, _ in kept], percent=is_rate(name)))
         if panels:
             out.append(Chart("sweep_trend", f"Each headline metric against {name_of}",
                              f"The mean over the seeds at each value of {name_of}, the band its 95% interval.", panels))
