@@ -108,12 +108,13 @@ def run_document(info: dict, figures: list[Figure]) -> Document:
     title = comparison.get("title") or info.get("task", "run")
     lead = (f"{task.summary} Reproduces {task.reference}." if task else "") + (
         " Everything below is read from the run's record and saved networks; nothing was retrained to draw it.")
+    blas = env.get("blas") or {}
+    machine = " · ".join(part for part in (env.get("cpu"), f"{env['cpus']} cores" if env.get("cpus") else None,
+                                           f"BLAS threads {blas['threads']}" if blas.get("threads") else None) if part)
     facts = [("run", info["run_id"]), ("task", info.get("task", "?")), ("status", info.get("status", "?")),
              ("seeds", ", ".join(map(str, seeds)) or str((info.get("config") or {}).get("seed", "—"))),
              ("started", when(info.get("started"))), ("wall time", duration(info.get("seconds"))),
-             ("dataset", str(info.get("dataset") or "—")), ("CPU", f"{env.get('cpu', '?')} · {env.get('cpus', '?')} "
-                                                                   f"cores · BLAS threads "
-                                                                   f"{(env.get('blas') or {}).get('threads', '?')}")]
+             ("dataset", str(info.get("dataset") or "—")), ("machine", machine or "not recorded")]
     sections = []
     results_blocks = []
     aggregate = results.get("aggregate") or {}
@@ -122,7 +123,7 @@ def run_document(info: dict, figures: list[Figure]) -> Document:
     if headline:
         rows = [[label, with_interval(n, aggregate[n]) if n in aggregate else metric_value(n, info["metrics"][n])]
                 for n, label in headline]
-        results_blocks.append(Table(["headline", "this run" + (" (mean ± std [95% interval])" if len(seeds) > 1
+        results_blocks.append(Table(["metric", "this run" + (" (mean ± std [95% interval])" if len(seeds) > 1
                                                                else "")], rows))
     reference = [r for r in info.get("reference") or [] if isinstance(r, dict)]
     if reference:
@@ -134,7 +135,7 @@ def run_document(info: dict, figures: list[Figure]) -> Document:
                                     "Ours beside the figures the reference reports."))
     notes = [n for n in comparison.get("notes") or [] if isinstance(n, str)]
     if notes:
-        results_blocks.append(notes)
+        results_blocks += ["What the run noted:", notes]
     if info.get("status") != "finished":
         results_blocks.insert(0, f"This run did not finish (status: {info.get('status')}); the report shows what "
                                  "it recorded.")

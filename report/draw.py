@@ -186,7 +186,7 @@ def matrices(plt, figure: Matrices):
         share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)  # of each true class's digits
         ax.imshow(share, cmap="Blues", norm=PowerNorm(0.4, 0, 1))
         k = len(counts)
-        small = 7 if cols > 1 else 8
+        small = 8 if cols > 1 else 9
         for i in range(k):
             for j in range(k):
                 if counts[i, j]:
@@ -229,7 +229,8 @@ def images(plt, figure: Images):
         marked = figure.marked[n] if n < len(figure.marked) else []
         for k, text in enumerate(caption):  # one text per line: each line its own colour
             wrong = k < len(marked) and marked[k]
-            ax.annotate(text, (0.5, 0), xycoords="axes fraction", xytext=(0, -3 - 10.5 * k), textcoords="offset points",
+            ax.annotate(f"✗ {text}" if wrong else text, (0.5, 0), xycoords="axes fraction",
+                        xytext=(0, -3 - 10.5 * k), textcoords="offset points",
                         ha="center", va="top", fontsize=7.5, color=style.MISTAKE if wrong else "black",
                         annotation_clip=False)
     return fig

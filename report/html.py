@@ -19,15 +19,30 @@ p.lead { color: #333; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 1rem 0; }
 dl.facts dt { font-weight: 600; color: #555; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.scroll { overflow-x: auto; margin: .6rem 0 1rem; }
+.scroll { overflow-x: auto; margin: .6rem 0 1rem;
+  /* Shadows at an edge with more to scroll to (they move with the content, so they go at its ends). */
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 2rem 100% no-repeat local,
+              linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2rem 100% no-repeat local,
+              radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.18), transparent) left / .8rem 100% no-repeat scroll,
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.18), transparent) right / .8rem 100% no-repeat
+              scroll; }
+figure .scroll { background: none; }
 table { border-collapse: collapse; font-size: .9rem; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 caption { caption-side: bottom; text-align: left; color: #555; font-size: .85rem; padding-top: .3rem; }
-pre { background: #f5f5f5; padding: .7rem .9rem; overflow-x: auto; font-size: .85rem; border-radius: 4px; }
+pre { background: #f5f5f5; padding: .7rem .9rem; font-size: .85rem; border-radius: 4px;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
+td:first-child { min-width: 8rem; }
 figure { margin: 1rem 0 1.8rem; }
-figure img { display: block; width: 100%; height: auto; }
+figure .scroll { margin: 0; }
+figure img { display: block; max-width: 100%; height: auto; }
+@media (max-width: 40rem) {
+  /* On a phone a figure shrunk to the screen's width has unreadable labels: keep it at 80% and let
+     it scroll sideways in its box. */
+  figure img { max-width: none; width: 640px; }
+}
 figcaption { color: #444; font-size: .9rem; margin-top: .3rem; }
 footer { margin-top: 3rem; color: #777; font-size: .8rem; }
 @media print {
@@ -53,9 +68,10 @@ def table_html(table: Table) -> str:
 
 def figure_html(figure: Figure, png: bytes, size: tuple[int, int]) -> str:
     data = base64.b64encode(png).decode("ascii")
-    return (f'<figure id="{escape(figure.key)}"><h3>{escape(figure.title)}</h3>'
+    # The figure carries its title (so it stands alone in a README): the page does not repeat it.
+    return (f'<figure id="{escape(figure.key)}"><div class="scroll">'
             f'<img src="data:image/png;base64,{data}" width="{size[0]}" height="{size[1]}" '
-            f'alt="{escape(figure.title)}: {escape(figure.caption)}">'
+            f'alt="{escape(figure.title)}: {escape(figure.caption)}"></div>'
             f"<figcaption>{escape(figure.caption)}</figcaption></figure>")
 
 

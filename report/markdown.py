@@ -32,6 +32,7 @@ def render(doc: Document, figure_paths: dict[str, str], footer: str) -> str:
             elif isinstance(block, Code):
                 parts.append(f"```sh\n{block.text}\n```")
             elif isinstance(block, Figure):
-                parts.append(f"### {block.title}\n\n![{block.title}]({figure_paths[block.key]})\n\n{block.caption}")
+                # The figure carries its title: no heading repeats it.
+                parts.append(f"![{block.title}]({figure_paths[block.key]})\n\n{block.caption}")
     parts.append(f"---\n\n<sub>{footer}</sub>")
     return "\n\n".join(parts) + "\n"

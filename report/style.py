@@ -13,7 +13,7 @@ INSTALL = "pip install 'digits[report]'  (from a checkout: pip install -e '.[rep
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
 MUTED = "#8C8C8C"  # published figures, reference lines
 HIGHLIGHT = "#FFF1C9"  # shading behind marked classes (pale, so bars stay legible on it)
-MISTAKE = "#D55E00"
+MISTAKE = "#B2182B"  # a dark red, told from black by hue and from the palette's orange; marked ✗ too
 
 WIDTH = 8.0  # inches; at DPI this is 800 px, the width of a README column at 100% zoom
 DPI = 100

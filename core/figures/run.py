@@ -72,9 +72,9 @@ def training_curves(source: RunSource) -> Chart | None:
         panels.append(Panel("epoch", "test accuracy", accuracy, title="test accuracy after each epoch",
                             xticks=ticks, percent=True))
     return Chart("curves", "Training curves",
-                 "Training loss (mean over the epoch's batches) and test accuracy after each epoch, every phase "
-                 "of the run on shared axes" + ("; several seeds: their mean, the band from lowest to highest"
-                                                if several else "") + ".", panels)
+                 "Each phase's own training loss (mean over the epoch's batches; phases may minimise different "
+                 "losses) and test accuracy after each epoch, every phase of the run on shared axes"
+                 + ("; several seeds: their mean, the band from lowest to highest" if several else "") + ".", panels)
 
 
 def comparison_models(source: RunSource) -> list[dict]:
@@ -137,9 +137,8 @@ def published(source: RunSource) -> Bars | None:
     error = as_error([r[k] for r in rows for k in ("ours", "published")])
     value = (lambda v: 1 - v) if error else (lambda v: v)
     return Bars("published", "Ours beside the published figures",
-                "Each figure the reference reports beside this run's, as " + ("error rates (1 − accuracy)" if error
-                                                                             else "accuracies")
-                + ". A run with other settings than the reference's is not expected to match them.",
+                "Each figure the reference reports beside this run's, as " + ("error rates (1 − accuracy)." if error
+                                                                             else "accuracies."),
                 categories=[r["what"] for r in rows],
                 groups=[BarGroup("this run", [value(r["ours"]) for r in rows]),
                         BarGroup("published", [value(r["published"]) for r in rows])],
@@ -195,7 +194,7 @@ def samples(source: RunSource) -> Images:
     marked = [[False] + [not bool(source.views[m].correct[i]) for m in names] for i in picks]
     return Images("samples", "Sample test digits and every model's prediction",
                   f"{len(picks)} test digits spread evenly over the test set, with what each model predicts; a "
-                  "prediction in red is wrong.",
+                  "wrong prediction is red and marked ✗.",
                   images=source.dataset.test_images[source.test_indices[picks]].astype(np.float32) / 255,
                   captions=captions, marked=marked)
 
@@ -226,8 +225,9 @@ def mistakes(source: RunSource) -> Images | None:
         if other_view is not None:
             captions[-1].append(f"{other_name} {other_view.predicted[i]}")
             marked[-1].append(not bool(other_view.correct[i]))
-    return Images("mistakes", f"The most confident mistakes of {name}",
-                  f"The test digits {name} gets wrong with the highest confidence, with its confidence"
-                  + (f" and what {other_name} predicts for the same digit" if other_view is not None else "") + ".",
+    return Images("mistakes", f"Most confident mistakes: {name}",
+                  f"The test digits that the model “{name}” gets wrong with the highest confidence, with that "
+                  "confidence" + (f", and what “{other_name}” predicts for the same digit" if other_view is not None
+                                  else "") + ".",
                   images=source.dataset.test_images[source.test_indices[top]].astype(np.float32) / 255,
                   captions=captions, marked=marked)
