@@ -7,6 +7,7 @@ a sweep's figures plot exactly its cells' metrics; bad input is one line and los
 import base64
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -190,6 +191,11 @@ def test_a_sweeps_report_plots_its_cells(tmp_path):
                                                                                 metrics.panels[0].strips]
     assert "digits sweep --task highway" in Path(result["report"]).read_text() and "width=4,8" in \
         Path(result["report"]).read_text()
+    # A cell that kept no networks (--save-models last keeps only each point's last seed) still has a
+    # report: what its record and events hold, without the figures that need its models.
+    bare = build_report(f"{sweep_id}/cells/p000-s0", tmp_path)
+    keys = set(parse(bare.report).figures)
+    assert {"curves", "accuracy", "per_class", "gates"} <= keys and not keys & {"confusion", "samples"}
 
 
 def report_cli(*args, env=None):
@@ -240,3 +246,27 @@ def test_without_matplotlib_the_error_names_the_install_command(tmp_path):
     assert done.returncode == 1 and done.stdout == ""
     assert "pip install 'digits[report]'" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "baseline-tiny" / "report").exists()
+
+
+def test_an_interrupted_run_with_a_torn_last_line_reports_what_it_recorded(tmp_path):
+    run = tmp_path / "distill-tiny"
+    shutil.copytree(FIXTURE_RUNS / "distill-tiny", run)
+    info = json.loads((run / "run.json").read_text())
+    (run / "run.json").write_text(json.dumps({**info, "status": "interrupted"}))
+    events = (run / "events.jsonl").read_text().splitlines()
+    (run / "events.jsonl").write_text("\n".join(events[:3]) + "\n" + events[3][:40])  # a crash mid-line
+    built = build_report(str(run), tmp_path)
+    page = built.report.read_text(encoding="utf-8")
+    assert "This run did not finish (status: interrupted)" in page and "curves" in parse(built.report).figures
+
+
+def test_open_hands_the_page_to_the_web_browser(tmp_path):
+    shutil.copytree(FIXTURE_RUNS / "baseline-tiny", tmp_path / "baseline-tiny")
+    seen = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"  # a real program as the browser, as $BROWSER names one
+    browser.write_text(f"#!/bin/sh\necho \"$1\" > {seen}\n")
+    browser.chmod(0o755)
+    env = {**os.environ, "BROWSER": str(browser)}
+    done = report_cli("baseline-tiny", "--runs-dir", str(tmp_path), "--format", "html", "--open", env=env)
+    assert done.returncode == 0, done.stderr
+    assert seen.read_text().strip() == (tmp_path / "baseline-tiny" / "report" / "report.html").as_uri()
