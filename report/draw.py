@@ -33,7 +33,8 @@ def marks_on(ax, marks) -> None:
         else:
             ax.axhline(mark.value, color=colour, linestyle="--", linewidth=1.2)
             ax.annotate(mark.label, (1, mark.value), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                        textcoords="offset points", ha="right", fontsize=8, color=colour)
+                        textcoords="offset points", ha="right", fontsize=8, color=colour,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})
 
 
 def legend(ax, count: int) -> None:
@@ -84,7 +85,9 @@ def chart(plt, figure: Chart):
 
 
 def bar_value(value: float, percent: bool) -> str:
-    return f"{value:.1%}" if percent else f"{value:.3f}"
+    if percent:
+        return f"{value:.2%}" if abs(value) < 0.1 else f"{value:.1%}"  # error rates need their second digit
+    return f"{value:.3f}"
 
 
 def bars(plt, figure: Bars):
@@ -130,6 +133,8 @@ def bars(plt, figure: Bars):
         ax.tick_params(axis="y", labelsize=8 if label_width > 40 else 9)
     else:
         ax.set_xticks(positions, figure.categories)
+        pad = max(0.0, (3 - n_cat) / 2)  # one or two bars stay bar-shaped, not a wall
+        ax.set_xlim(-0.5 - pad, n_cat - 0.5 + pad)
         ax.set_xlabel(figure.xlabel)
         ax.set_ylabel(figure.ylabel)
         ax.grid(axis="x", visible=False)
