@@ -70,7 +70,8 @@ def write(path: Path, data: bytes) -> Path:
         with atomic_open(path, "wb") as handle:
             handle.write(data)
     except OSError as exc:
-        raise DigitsError(f"cannot write {path} ({exc.strerror or exc}); choose another directory with -o") from None
+        raise DigitsError(f"cannot write {path} ({exc.strerror or exc}); choose another directory "
+                          "(digits report -o DIR)") from None
     return path
 
 

@@ -232,7 +232,7 @@ def test_an_unwritable_place_is_one_line_and_the_old_report_stays(tmp_path):
     old = {p: p.read_bytes() for p in (tmp_path / "baseline-tiny" / "report").rglob("*") if p.is_file()}
     (tmp_path / "a-file").write_text("not a directory")
     done = report_cli("baseline-tiny", "--runs-dir", str(tmp_path), "-o", str(tmp_path / "a-file" / "report"))
-    assert done.returncode == 1 and "cannot write" in done.stderr and "choose another directory with -o" in done.stderr
+    assert done.returncode == 1 and "cannot write" in done.stderr and "digits report -o DIR" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert old == {p: p.read_bytes() for p in (tmp_path / "baseline-tiny" / "report").rglob("*") if p.is_file()}
 

@@ -3,6 +3,8 @@
 Each screen is an app mode (1-7 switch between them, the footer lists them). The app holds the
 loaded run as `lab`; loading a run (its models scored on the 10,000 test digits) happens in a
 worker thread so the interface keeps painting. Screens redraw themselves when `lab` changes.
+Writing a run's report (`r` on the Runs and Compare screens) is a thread worker of the app too,
+one at a time: matplotlib's pyplot, which draws the figures, is not thread-safe.
 """
 
 import importlib
@@ -12,6 +14,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, get_current_worker
 
@@ -43,6 +46,10 @@ def make_screen(mode: str):
     return lambda: screen_class(mode)()
 
 
+REPORT_GROUP = "report"  # the workers writing a report: never two at once
+REPORT_SHOWN = 30  # seconds the notification saying where the report is stays up
+
+
 class DigitsApp(App):
     """The digit lab: browse, study mistakes, compare, train, look inside, draw."""
 
@@ -59,6 +66,20 @@ class DigitsApp(App):
 
     lab: reactive[Lab | None] = reactive(None, init=False)
 
+    class ReportWritten(Message):
+        """A report was written: `built` is digits.report.build's Built (report, files, figures, seconds)."""
+
+        def __init__(self, name: str, built) -> None:
+            super().__init__()
+            self.name, self.built = name, built
+
+    class ReportFailed(Message):
+        """Writing the report of `name` failed; `message` says why, in one line."""
+
+        def __init__(self, name: str, message: str) -> None:
+            super().__init__()
+            self.name, self.message = name, message
+
     def __init__(self, dataset: Dataset | Callable[[], Dataset], runs_root: Path, run: str | None = None,
                  render_mode: str = "blocks"):
         super().__init__()
@@ -68,6 +89,7 @@ class DigitsApp(App):
         self.render_mode = render_mode
         # (task, option values) the Train screen should start when it is next shown (runs screen's offer)
         self.pending_training: tuple[str, dict] | None = None
+        self.report_step = ""  # what the report being written is doing: "<run>: drawing confusion (4 of 7)"
 
     @property
     def dataset(self) -> Dataset:
@@ -156,3 +178,46 @@ class DigitsApp(App):
         sync = getattr(self.screen, "sync_lab", None)
         if sync is not None:
             sync()
+
+    @property
+    def writing_report(self) -> bool:
+        return any(worker.group == REPORT_GROUP and not worker.is_finished for worker in self.workers)
+
+    def write_report(self, target: str, name: str) -> None:
+        """Write the report of a run or sweep (an id under `runs_root` or a directory) in a worker
+        and say where it is; while one is being written, only say so."""
+        if self.writing_report:
+            self.notify(f"a report is already being written: {self.report_step}", severity="warning",
+                        timeout=3, markup=False)
+            return
+        self.report_step = f"{name}: starting"
+        self.notify(f"writing the report of {name} …", timeout=5, markup=False)
+        self._build_report(target, name)
+
+    @work(thread=True, exclusive=True, group=REPORT_GROUP, exit_on_error=False)
+    def _build_report(self, target: str, name: str) -> None:
+        from digits.report.build import build_report  # matplotlib: imported when a report is first asked for
+
+        def progress(step: str) -> None:
+            self.report_step = f"{name}: {step}"
+
+        try:
+            built = build_report(target, self.runs_root, progress=progress)
+        except Exception as exc:  # noqa: BLE001  (a report that cannot be written is said, the app stays up)
+            message = str(exc) if isinstance(exc, DigitsError) else f"cannot write the report of {name}: {exc!r}"
+            self.post_message(self.ReportFailed(name, message))  # thread-safe; dropped once the app has quit
+            return
+        finally:
+            self.report_step = ""
+        self.post_message(self.ReportWritten(name, built))
+
+    def on_digits_app_report_written(self, message: ReportWritten) -> None:
+        built = message.built
+        self.notify(f"{built.report}\n({built.figures} figures, {built.seconds:.1f} s)",
+                    title=f"report of {message.name} written", timeout=REPORT_SHOWN, markup=False)
+        written = getattr(self.screen, "report_written", None)  # a LabScreen (the Runs screen's summary names it)
+        if written is not None:
+            written()
+
+    def on_digits_app_report_failed(self, message: ReportFailed) -> None:
+        self.notify(message.message, title="no report", severity="error", timeout=10, markup=False)

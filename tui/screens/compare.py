@@ -4,7 +4,7 @@ Two models are compared column by column (the left and the right one: `a`/`b` cy
 swaps), while the table on top lists every model of the run, so a subliminal run's controls
 (untrained, different init, all logits) stay in the same view. In distill runs the classes the
 student never saw are marked `*` and scored on their own. A baseline's single model is shown
-alone.
+alone. `r` writes the run's report.
 """
 
 import numpy as np
@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Static
 from digits.core.runs.inspection import confusion_matrix
 from digits.core.stats import per_class_accuracy
 from digits.tui.lab import CLASSES, Lab, cycle_pair
-from digits.tui.screens.base import LabScreen
+from digits.tui.screens.base import LabScreen, report_binding
 from digits.tui.widgets.class_bars import TRACK, ClassBars, bar
 from digits.tui.widgets.confusion import AgreementGrid, ConfusionGrid
 
@@ -66,6 +66,7 @@ class CompareScreen(LabScreen):
         Binding("B", "cycle('right', -1)", "Right model back", show=False),
         Binding("s", "swap", "Swap"),
         Binding("c", "counts", "Counts/%"),
+        report_binding(show=False),  # the footer is full at 80 columns: in the help (?)
     ]
 
     def __init__(self, *args, **kwargs):

@@ -13,7 +13,7 @@ Switch screens with the number keys (also in the footer and the command palette,
 
 | key | screen | what it shows |
 | --- | --- | --- |
-| `1` | Runs | your saved runs; `enter` opens one, `d` browses the test set alone, `n` trains a quick baseline |
+| `1` | Runs | your saved runs; `enter` opens one, `r` writes its report, `d` the test set alone, `n` a quick baseline |
 | `2` | Browse | the 10,000 test digits through the run's models; `enter` details a digit |
 | `3` | Mistakes | one model's errors, most confident first, with what the others said |
 | `4` | Compare | accuracy, per-class accuracy, confusion and agreement of the run's models |
@@ -27,7 +27,10 @@ class (`T`, `P` backwards, `M` for the model), `s` sorts by index, confidence or
 The filter bar is clickable.
 
 **Compare**: `a`/`A` and `b`/`B` pick the left and right model, `s` swaps them, `c` shows counts
-instead of percentages in the confusion matrices (when the terminal is wide enough).
+instead of percentages in the confusion matrices (when the terminal is wide enough), `r` writes the run's report.
+
+**Reports**: `r` on the Runs and Compare screens writes the run's report (as `digits report` does: figures,
+report.html and report.md in the run's `report/` directory) in the background and says where it is.
 
 **Inside**: `←`/`→` (or `n`/`p`) change the unit, `↑`/`↓` move a row in the grid, `a`/`A`, `b`/`B`,
 `s` pick the models, `g` which model the grid shows, `d` weights or their change since the

@@ -1,11 +1,12 @@
 """`RunsScreen`: the run picker — saved runs with a summary of the highlighted one.
 
-`enter` opens a run (its models are scored on the test set in a worker), `d` browses the test
-set without a run, `n` trains a quick baseline on the Train screen. With no runs yet, the screen
-says so and offers the last two.
+`enter` opens a run (its models are scored on the test set in a worker), `r` writes the
+highlighted run's report, `d` browses the test set without a run, `n` trains a quick baseline on
+the Train screen. With no runs yet, the screen says so and offers the last two.
 """
 
 from datetime import datetime
+from pathlib import Path
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from digits.core.runs.directory import list_runs
 from digits.core.tasks import QUICK_RUN, headline
-from digits.tui.screens.base import LabScreen
+from digits.tui.screens.base import LabScreen, report_binding
 
 QUICK_BASELINE = QUICK_RUN
 STATUS_MARK = {"finished": "✓", "interrupted": "‖", "failed": "✗", "abandoned": "✗", "running": "…"}
@@ -35,7 +36,11 @@ def summary(info: dict) -> str:
     for label, value in headline(info.get("task", ""), info.get("metrics") or {}):
         lines.append(f"{value:7.2%}  {escape(label)}")
     models = [m["name"] for m in info.get("models") or []]
-    lines += ["", f"models: {escape(', '.join(models)) if models else 'none saved'}", "", "[b]options[/b]"]
+    lines += ["", f"models: {escape(', '.join(models)) if models else 'none saved'}"]
+    report = Path(info["path"]) / "report" / "report.html" if info.get("path") else None
+    if report is not None and report.is_file():  # written by `r` or `digits report`
+        lines.append(f"report: {escape(str(report))}")
+    lines += ["", "[b]options[/b]"]
     for key, value in (info.get("config") or {}).items():
         lines.append(f"  {key} = {escape(str(value))}")
     if info.get("error"):
@@ -44,8 +49,10 @@ def summary(info: dict) -> str:
 
 
 class RunsScreen(LabScreen):
+    NO_REPORT_TARGET = "No run to write a report of yet: train one first."
     BINDINGS = [
         Binding("enter", "open", "Open", show=False),
+        report_binding(),
         Binding("d", "dataset", "Test set alone"),
         Binding("n", "quick", "Quick baseline"),
         Binding("f5", "reload", "Reload"),
@@ -102,10 +109,19 @@ class RunsScreen(LabScreen):
             return None
         return self.runs[table.cursor_row]
 
+    def report_target(self) -> dict | None:
+        return self.highlighted()
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.update_summary()
+
+    def update_summary(self) -> None:
         info = self.highlighted()
         if info is not None:
             self.query_one("#run-summary", Static).update(summary(info))
+
+    def report_written(self) -> None:
+        self.update_summary()  # the summary names the run's report
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
