@@ -68,6 +68,21 @@ def runs(ctx: typer.Context, incomplete: str) -> Completion:
                     incomplete)
 
 
+def runs_and_sweeps(ctx: typer.Context, incomplete: str) -> Completion:
+    """Run ids, then sweep ids, newest first (what `digits report` takes)."""
+    from digits.core.sweeps.store import list_sweeps
+
+    try:
+        sweeps = list_sweeps(runs_root(ctx))
+    except OSError:
+        sweeps = []
+    found = [(info["run_id"], f"{info.get('task', '?')}, {info.get('status', '?')}") for info in
+             reversed(saved_runs(ctx))]
+    found += [(info["sweep_id"], f"sweep of {info.get('task', '?')}, {info.get('status', '?')}") for info in
+              reversed(sweeps)]
+    return matching(found, incomplete)
+
+
 def models(ctx: typer.Context, incomplete: str) -> Completion:
     """Model names of the run given so far (`--run`), else of the newest run that saved models."""
     found = saved_runs(ctx)

@@ -15,7 +15,7 @@ from digits.core import paths
 
 def report(
     target: str = typer.Argument(..., metavar="RUN_OR_SWEEP", help="Run or sweep id (see `digits runs`), or its "
-                                                                    "directory.", autocompletion=completion.runs),
+                                 "directory.", autocompletion=completion.runs_and_sweeps),
     out: Path | None = typer.Option(None, "-o", "--out", help="Directory to write into (default: report/ in the "
                                                               "run's or sweep's own directory)."),
     fmt: str = typer.Option("both", "--format", metavar="[html|md|both]",

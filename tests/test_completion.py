@@ -89,6 +89,18 @@ def test_run_ids_and_model_names_complete(runs_dir):
     assert ask("bash", f"digits tui --runs-dir {runs_dir} --run b") == ["baseline-tiny"]
 
 
+def test_report_completes_runs_and_sweeps(tmp_path):
+    from digits.core.sweeps.spec import SweepSpec
+    from digits.core.sweeps.store import SweepDir
+
+    runs_dir = tmp_path / "runs"
+    copy_fixture_runs(runs_dir)
+    sweep = SweepDir.create(runs_dir, SweepSpec("baseline", seeds=(0, 1)), {"workers": 1})
+    assert set(ask("bash", f"digits report --runs-dir {runs_dir} ")) == {
+        "baseline-tiny", "subliminal-tiny", "distill-tiny", sweep.sweep_id}
+    assert ask("bash", f"digits report --runs-dir {runs_dir} sw") == [sweep.sweep_id]
+
+
 def test_run_ids_come_from_digits_home_without_runs_dir(tmp_path):
     empty = tmp_path / "empty-home"
     (empty / "runs").mkdir(parents=True)
