@@ -52,17 +52,19 @@ def png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
-def rendered(figure) -> tuple[bytes, bytes]:
-    """PNG and SVG bytes of a figure, with no date or software version in either."""
+def rendered(figure, svg: bool = True) -> tuple[bytes, bytes | None]:
+    """PNG (and SVG) bytes of a figure, with no date or software version in either."""
     plt = style.pyplot()
     fig = draw(figure)
     try:
-        png, svg = io.BytesIO(), io.BytesIO()
+        png = io.BytesIO()
         fig.savefig(png, format="png", metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        if svg:
+            vector = io.BytesIO()
+            fig.savefig(vector, format="svg", metadata={"Date": None, "Creator": None})
     finally:
         plt.close(fig)
-    return png.getvalue(), svg.getvalue()
+    return png.getvalue(), vector.getvalue() if svg else None
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -93,10 +95,15 @@ def build_report(target: str, root: Path, out: Path | None = None, fmt: str = "b
         figures = sweep_figures(info, records)
         doc = document.sweep_document(info, sweep.counts(), summary(sweep.spec, records), records, figures)
     folder = Path(out).expanduser() if out else Path(info["path"]) / "report"
+    try:  # before seconds of drawing: a place that cannot be written to is said at once
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DigitsError(f"cannot write {folder} ({exc.strerror or exc}); choose another directory "
+                          "(digits report -o DIR)") from None
     pngs, svgs = {}, {}
     for n, figure in enumerate(doc.figures, start=1):
         progress(f"drawing {figure.key} ({n} of {len(doc.figures)})")
-        pngs[figure.key], svgs[figure.key] = rendered(figure)
+        pngs[figure.key], svgs[figure.key] = rendered(figure, svg=fmt != "html")  # the page embeds PNG only
     footer = f"Made by digits report (digits {__version__}) from {kind} {name}."
     files = []
     if fmt in ("md", "both"):
