@@ -87,8 +87,9 @@ def build_report(target: str, root: Path, out: Path | None = None, fmt: str = "b
     name = info["run_id"] if kind == "run" else info["sweep_id"]
     progress(f"reading {kind} {name}")
     if kind == "run":
-        figures = run_figures(RunSource(info, data_dir))
-        doc = document.run_document(info, figures)
+        source = RunSource(info, data_dir)
+        figures = run_figures(source)
+        doc = document.run_document(info, figures, source.left_out)
     else:
         sweep = SweepDir(Path(info["path"]), info)
         records = cell_records(sweep)

@@ -99,7 +99,7 @@ def config_table(config: dict) -> Table:
     return Table(["option", "value"], [[f"--{k.replace('_', '-')}", shown(v)] for k, v in config.items()])
 
 
-def run_document(info: dict, figures: list[Figure]) -> Document:
+def run_document(info: dict, figures: list[Figure], left_out: list[str] | None = None) -> Document:
     task = TASKS.get(info.get("task"))
     comparison = info.get("comparison") or {}
     results = info.get("results") or {}
@@ -140,7 +140,9 @@ def run_document(info: dict, figures: list[Figure]) -> Document:
         results_blocks.insert(0, f"This run did not finish (status: {info.get('status')}); the report shows what "
                                  "it recorded.")
     sections.append(Section("Result", results_blocks or ["The run recorded no metrics."]))
-    sections.append(Section("Figures", list(figures) or ["The run has nothing to draw (no epochs, no saved models)."]))
+    missing = [f"Left out: {reason}" for reason in dict.fromkeys(left_out or [])]
+    sections.append(Section("Figures", missing + list(figures) or ["The run has nothing to draw (no epochs, no saved "
+                                                                   "models)."]))
     sections.append(Section("Make the same run", [
         f"digits {env.get('digits', '?')} made this run; this command makes it again (only the options that "
         "differ from the task's defaults are spelt out):", Code(train_command(info["task"], info.get("config") or {}))

@@ -272,3 +272,14 @@ def test_open_hands_the_page_to_the_web_browser(tmp_path):
     done = report_cli("baseline-tiny", "--runs-dir", str(tmp_path), "--format", "html", "--open", env=env)
     assert done.returncode == 0, done.stderr
     assert seen.read_text().strip() == (tmp_path / "baseline-tiny" / "report" / "report.html").as_uri()
+
+
+def test_a_damaged_network_leaves_its_figures_out_and_says_why(tmp_path):
+    run = tmp_path / "baseline-tiny"
+    shutil.copytree(FIXTURE_RUNS / "baseline-tiny", run)
+    weights = run / "models" / "model.npz"
+    weights.write_bytes(weights.read_bytes()[:200])  # truncated, as by a full disk
+    built = build_report(str(run), tmp_path)
+    keys = set(parse(built.report).figures)
+    assert "curves" in keys and not keys & {"confusion", "samples", "mistakes", "weights"}
+    assert "Left out: the figures of its saved networks: " in built.report.read_text(encoding="utf-8")

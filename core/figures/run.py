@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 
+from digits.core.errors import DigitsError
 from digits.core.figures.kinds import BarGroup, Bars, Chart, Figure, Images, Mark, Matrices, Matrix, Panel, Series
 from digits.core.figures.source import RunSource
 from digits.core.runs.inspection import confusion_matrix
@@ -23,10 +24,14 @@ def run_figures(source: RunSource) -> list[Figure]:
     from digits.core.tasks import TASKS
 
     task = TASKS.get(source.info.get("task"))
-    common = [training_curves(source), model_accuracy(source, task), published(source), per_class(source, task)]
+    common = [training_curves(source), model_accuracy(source), published(source), per_class(source, task)]
     if source.views:
         common += [confusions(source), samples(source), mistakes(source)]
-    own = task().figures(source) if task else []
+    try:
+        own = task().figures(source) if task else []
+    except DigitsError as exc:
+        source.left_out.append(f"the task's own figures: {exc}")
+        own = []
     return [f for f in common + own if f is not None]
 
 
@@ -107,7 +112,7 @@ def as_error(values: list[float]) -> bool:
     return bool(values) and min(values) > 0.8
 
 
-def model_accuracy(source: RunSource, task) -> Bars | None:
+def model_accuracy(source: RunSource) -> Bars | None:
     models = comparison_models(source)
     floors = [m for m in models if role_of(source, m["name"]) == "untrained"]
     shown = [m for m in models if m not in floors]

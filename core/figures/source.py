@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from digits.core.data.dataset import Dataset
+from digits.core.errors import DigitsError
 from digits.core.nn.network import Network
 from digits.core.nn.persist import load_network
 from digits.core.runs.inspection import ModelView, dataset_for, model_views
@@ -38,6 +39,7 @@ class RunSource:
     def __init__(self, info: dict, data_dir: Path | None = None):
         self.info, self.record, self.path = info, Record(info), Path(info["path"])
         self.data_dir = data_dir
+        self.left_out: list[str] = []  # what could not be drawn, and why (a report says so, and goes on)
 
     @property
     def config(self) -> dict:
@@ -79,7 +81,11 @@ class RunSource:
     def _views(self) -> tuple[dict[str, ModelView], np.ndarray]:
         if not self.record.model_names:
             return {}, np.arange(0)
-        return model_views(self.info, self.dataset, None, run_subset=True)
+        try:
+            return model_views(self.info, self.dataset, None, run_subset=True)
+        except DigitsError as exc:  # a damaged network file, a dataset that is not there any more
+            self.left_out.append(f"the figures of its saved networks: {exc}")
+            return {}, np.arange(0)
 
     @property
     def views(self) -> dict[str, ModelView]:
