@@ -41,6 +41,8 @@ COMMANDS = {
     "tasks": Entry("tasks", "tasks", "List the tasks: name, what it shows, and the paper it reproduces."),
     "runs": Entry("runs", "runs", "List saved runs (named <task>-<start time>) with their status and headline "
                                   "result, and the sweeps (cells done, failed and total)."),
+    "compare": Entry("compare", "compare", "Put saved runs side by side: the options that differ between them, how "
+                                           "many they share, and their metrics, status and wall time."),
     "show": Entry("show", "show", "Draw test digits with the true label and each model's prediction and confidence."),
     "gallery": Entry("gallery", "gallery", "A grid of test digits that fills the terminal: true label, the model's "
                                            "prediction and confidence, and what the other model of the run said."),
@@ -51,6 +53,8 @@ COMMANDS = {
                                         "makes it again, its results beside the published figures, training "
                                         "curves, per-class accuracy, confusion matrices, test digits with every "
                                         "model's prediction, the task's own figures; a sweep's spread over seeds."),
+    "watch": Entry("watch", "watch", "Follow a run another process is training: live bars per phase, then its "
+                                     "result; exits when it ends."),
     "tui": Entry("tui", "tui", "The interactive lab: browse the test set through a run's models, study mistakes, "
                                "compare teacher and student, train and watch, see first-layer features, draw a "
                                "digit."),

@@ -152,3 +152,27 @@ class RunInterrupted(Event):
 class Error(Event):
     name: ClassVar[str] = "error"
     message: str
+
+
+def event_classes() -> dict[str, type[Event]]:
+    """Every event type by its NDJSON name."""
+    found, todo = {}, [Event]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            found[sub.name] = sub
+            todo.append(sub)
+    return found
+
+
+def from_dict(data: dict) -> Event | None:
+    """An event read back from its NDJSON form (an event log, another process's --json); None for
+    an unknown kind or one that lacks a field. Keys this version does not know are ignored."""
+    cls = event_classes().get(data.get("event")) if isinstance(data, dict) else None
+    if cls is None:
+        return None
+    names = {f.name for f in fields(cls)}
+    try:
+        return cls(**{k: v for k, v in data.items() if k in names})
+    except TypeError:
+        return None

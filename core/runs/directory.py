@@ -3,12 +3,17 @@ and models/.
 
 run.json is rewritten atomically at start, when a model is saved, and at the end; events.jsonl is
 appended one flushed line per event, so a crash loses at most a partial last line (readers skip
-it). A run whose status is still "running" but whose process is gone is reported as "abandoned".
+it). While it trains, progress.json holds its latest within-epoch progress, rewritten at most once
+a second (the live state another process follows, core/runs/follow.py; removed when the run ends).
+A run whose status is still "running" is reported as "abandoned" when its process is gone (on this
+host), or, from another host, when neither file has changed for STALE_SECONDS.
 Every reader gets schema 2: older records are migrated as they are read.
 """
 
+import contextlib
 import json
 import os
+import socket
 import time
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +27,9 @@ from digits.core.runs.record import SCHEMA, ModelInfo
 
 RUN_FILE = "run.json"
 EVENTS_FILE = "events.jsonl"
+PROGRESS_FILE = "progress.json"
+PROGRESS_EVERY = 1.0  # seconds between rewrites of progress.json (also the run's heartbeat)
+STALE_SECONDS = 120.0  # a run on another host that wrote nothing for this long has died
 
 
 class RunDir:
@@ -30,6 +38,7 @@ class RunDir:
     def __init__(self, path: Path, info: dict):
         self.path, self.info = Path(path), info
         self._events = None
+        self._progress_written = 0.0
 
     @property
     def run_id(self) -> str:
@@ -64,6 +73,11 @@ class RunDir:
 
     def record(self, event: Event) -> None:
         if isinstance(event, Progress):
+            now = time.monotonic()
+            if now - self._progress_written >= PROGRESS_EVERY:
+                self._progress_written = now
+                with contextlib.suppress(OSError):  # live state only: a failed write costs nothing
+                    write_json(self.path / PROGRESS_FILE, event.to_dict())
             return
         if self._events is None:
             # Kept open for the run's lifetime (one flushed line per event); finish() closes it.
@@ -93,6 +107,8 @@ class RunDir:
         if self._events is not None:
             self._events.close()
             self._events = None
+        with contextlib.suppress(OSError):
+            (self.path / PROGRESS_FILE).unlink(missing_ok=True)
 
 
 def pid_alive(pid) -> bool:
@@ -121,10 +137,34 @@ def read_run(path: Path) -> dict | None:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a damaged old run: listed, not fatal
             info = {**info, "schema": SCHEMA, "models": [], "comparison": None, "reference": [], "results": None,
                     "test_subset": None, "environment": {}, "error": f"cannot read its schema-1 files ({exc})"}
-    if info.get("status") == "running" and not pid_alive(info.get("pid")):
-        info["status"] = "abandoned"
+    if info.get("status") == "running":
+        why = dead(Path(path), info)
+        if why:
+            info["status"], info["abandoned_why"] = "abandoned", why
     info["path"] = str(path)
     return info
+
+
+def last_sign_of_life(path: Path) -> float | None:
+    """When the run last wrote its event log or its progress (file times), if it did."""
+    stamps = []
+    for name in (EVENTS_FILE, PROGRESS_FILE, RUN_FILE):
+        with contextlib.suppress(OSError):
+            stamps.append(os.stat(path / name).st_mtime)
+    return max(stamps) if stamps else None
+
+
+def dead(path: Path, info: dict) -> str | None:
+    """Why a run recorded as running is not, or None while it may be: on this host its process
+    tells; a process of another host cannot be asked, so there the files' age tells."""
+    host = info.get("host")
+    if host in (None, socket.gethostname()):
+        return None if pid_alive(info.get("pid")) else f"its process {info.get('pid')} is gone"
+    seen = last_sign_of_life(path)
+    age = time.time() - seen if seen is not None else None
+    if age is not None and age > STALE_SECONDS:
+        return f"no sign of life from {host} for {age:.0f} s"
+    return None
 
 
 def list_runs(root: Path) -> list[dict]:
