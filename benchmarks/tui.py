@@ -1,7 +1,8 @@
 """Responsiveness of `digits tui` in a real terminal (tmux): start to first paint, and keypress to
 updated screen while paging through the Browse grid.
 
-    python -m benchmarks.tui [--run RUN] [--runs-dir DIR] [--pages 30] [--size 100x30] [--while-training]
+    python -m benchmarks.tui [--run RUN] [--runs-dir DIR] [--pages 30] [--size 100x30]
+                             [--while-training | --while-following]
 
 It starts `digits tui` in a private tmux server and polls `capture-pane` (every ~2 ms) for what a
 user would see: the first frame (the footer's key list), the loaded run (Browse's status line), and
@@ -9,7 +10,10 @@ after each `pagedown` the status line naming the next page. Each latency include
 redraw and one capture (~2-4 ms). Without --run it trains a quick baseline into a temporary
 directory first. --while-training first starts the Train screen's default task (Start, f5) and
 pages through Browse while it trains in its worker thread: the interface must stay responsive
-with both cores busy. Targets (issue 6): first paint < 1 s, keypress to update < 50 ms.
+with both cores busy. --while-following starts `digits train` in a separate process first, opens
+that run on Runs (the Train screen follows its event log and progress, core/runs/follow.py) and
+pages through Browse while the other process trains and the TUI follows it (issue 20: < 50 ms).
+Targets (issue 6): first paint < 1 s, keypress to update < 50 ms.
 """
 
 import argparse
@@ -68,11 +72,23 @@ def main():
     parser.add_argument("--pages", type=int, default=30, help="pagedown presses timed (default 30)")
     parser.add_argument("--size", default="100x30", help="terminal size, e.g. 80x24 (default 100x30)")
     parser.add_argument("--while-training", action="store_true", help="page while a training run is going")
+    parser.add_argument("--while-following", action="store_true",
+                        help="page while the TUI follows a run another process trains")
     args = parser.parse_args()
     width, height = map(int, args.size.split("x"))
     with tempfile.TemporaryDirectory() as scratch:
         root = args.runs_dir or Path(scratch)
         run = args.run or quick_run(root)
+        trainer = None
+        if args.while_following:  # another process trains; it must be running before the TUI lists runs
+            trainer = subprocess.Popen([DIGITS, "train", "--task", "baseline", "--hidden", "512,512", "--epochs", "30",
+                                        "--train-size", "30000", "--quiet", "--runs-dir", str(root)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            deadline = time.monotonic() + 60
+            while not any((p / "events.jsonl").is_file() for p in root.iterdir() if p.name != run):
+                if time.monotonic() > deadline:
+                    raise SystemExit("the training to follow did not start in 60 s")
+                time.sleep(0.1)
         pane = Pane(width, height)
         try:
             command = f"{DIGITS} tui --runs-dir {shlex.quote(str(root))} --run {shlex.quote(run)}"
@@ -84,6 +100,13 @@ def main():
                 pane.wait(lambda s: "Start f5" in s)
                 pane.tmux("send-keys", "F5")
                 pane.wait(lambda s: "training" in s.lower())
+                pane.tmux("send-keys", "2")
+                _, screen = pane.wait(lambda s: "1–" in s and " of " in s)
+            if args.while_following:
+                pane.tmux("send-keys", "1")  # Runs, newest first: the run the other process trains
+                time.sleep(0.5)
+                pane.tmux("send-keys", "Enter")
+                pane.wait(lambda s: "Following" in s, timeout=30)
                 pane.tmux("send-keys", "2")
                 _, screen = pane.wait(lambda s: "1–" in s and " of " in s)
             latencies = []
@@ -99,9 +122,13 @@ def main():
                 time.sleep(1)  # time to mark the run interrupted before the pane goes
         finally:
             pane.close()
+            if trainer is not None:
+                os.killpg(trainer.pid, 9)
+                trainer.wait()
     print(machine_line())
     print(f"terminal {args.size} · run {run}" + (" · while training the Train screen's default task"
-                                                   if args.while_training else ""))
+                                                   if args.while_training else "")
+          + (" · while following a run another process trains" if args.while_following else ""))
     print(f"start → first paint: {first * 1000:.0f} ms (target < 1000 ms)")
     print(f"start → run loaded and drawn: {(first + loaded) * 1000:.0f} ms")
     latencies.sort()

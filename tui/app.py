@@ -1,6 +1,6 @@
 """`DigitsApp`: the Textual application behind `digits tui`.
 
-Each screen is an app mode (1-7 switch between them, the footer lists them). The app holds the
+Each screen is an app mode (1-8 switch between them, the footer lists them). The app holds the
 loaded run as `lab`; loading a run (its models scored on the 10,000 test digits) happens in a
 worker thread so the interface keeps painting. Screens redraw themselves when `lab` changes.
 Writing a run's report (`r` on the Runs and Compare screens) is a thread worker of the app too,
@@ -33,6 +33,7 @@ SCREENS = {
     "train": ("5", "Train", "TrainScreen"),
     "inside": ("6", "Inside", "InsideScreen"),
     "draw": ("7", "Draw", "DrawScreen"),
+    "sweeps": ("8", "Sweeps", "SweepsScreen"),
 }
 
 
@@ -89,6 +90,8 @@ class DigitsApp(App):
         self.render_mode = render_mode
         # (task, option values) the Train screen should start when it is next shown (runs screen's offer)
         self.pending_training: tuple[str, dict] | None = None
+        # a run another process trains, which the Train screen should follow when it is next shown
+        self.pending_follow: dict | None = None
         self.report_step = ""  # what the report being written is doing: "<run>: drawing confusion (4 of 7)"
 
     @property
@@ -109,6 +112,11 @@ class DigitsApp(App):
             self.open_run(info)
         else:
             self.switch_mode("runs")
+
+    def follow_run(self, info: dict) -> None:
+        """Show a run that another process is training live, on the Train screen."""
+        self.pending_follow = info
+        self.action_show("train")
 
     def action_show(self, mode: str) -> None:
         if self.current_mode != mode:

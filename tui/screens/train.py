@@ -7,6 +7,11 @@ stop at the next batch; the core then marks it interrupted. A finished run opens
 
 The worker belongs to this screen, and a mode's screen lives on while others are shown: training
 goes on when you switch screens, and the progress is here when you come back.
+
+A run that another process trains (another terminal, a sweep's worker, another machine writing to
+a shared directory) is followed the same way (`enter` on a running run in Runs): a worker tails
+its event log and progress (core/runs/follow.py) and posts the same events; esc stops following,
+not the run. When it finishes it opens in Browse like a run trained here.
 """
 
 from pathlib import Path
@@ -78,6 +83,7 @@ class TrainScreen(LabScreen):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.worker: Worker | None = None
+        self.following: str | None = None  # the id of the run another process trains, while it is followed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,6 +112,9 @@ class TrainScreen(LabScreen):
         pending, self.app.pending_training = self.app.pending_training, None
         if pending is not None:
             self.start_pending(*pending)
+        followed, self.app.pending_follow = self.app.pending_follow, None
+        if followed is not None:
+            self.follow(followed)
 
     # --- state shown on screen -------------------------------------------------------------------------
 
@@ -167,6 +176,10 @@ class TrainScreen(LabScreen):
         if not self.running or self.worker is None:
             return
         self.worker.cancel()
+        if self.following:
+            self.set_status(f"Stopped following {escape(self.following)}; it goes on in its own process.", "left")
+            self.view.note("stopped following; the run goes on")
+            return
         self.set_status("Cancelling: the run stops at the next batch …", "stopping")
         self.view.note("cancel requested; stopping at the next batch")
 
@@ -187,6 +200,38 @@ class TrainScreen(LabScreen):
             self.refuse(f"{', '.join(flag(name) for name in unknown)} does not apply to --task {task}")
             return
         self.action_start()
+
+    def follow(self, info: dict) -> None:
+        """Follow a run another process is training (its record `info`, with its path)."""
+        if self.running:
+            self.notify(f"A run is already shown training here; stop it (esc) before following {info['run_id']}.",
+                        severity="warning", markup=False)
+            return
+        self.show_error(None)
+        self.view.reset()
+        self.running, self.following = True, info["run_id"]
+        self.set_status(f"Following [b]{escape(info['run_id'])}[/b], trained by another process · esc stops "
+                        "following", "following")
+        self.action_pane("progress")
+        self.worker = self.tail(info["path"])
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def tail(self, path: str) -> None:
+        from digits.core.runs.follow import follow
+
+        worker = get_current_worker()
+        try:
+            for data in follow(Path(path), should_stop=lambda: worker.is_cancelled):
+                event = ev.from_dict(data)
+                if event is not None:
+                    self.post_message(self.RunEvent(event))
+                elif data.get("event") in ("run_abandoned", "run_ended"):
+                    why = f" ({data['why']})" if data.get("why") else ""
+                    self.post_message(self.RunEvent(ev.Error(f"the run is {data.get('status')}{why}")))
+        except Exception as exc:  # noqa: BLE001  (following must not take the interface down)
+            self.post_message(self.RunEvent(ev.Error(f"cannot follow the run: {exc}")))
+        finally:
+            self.post_message(self.Ended())
 
     def start(self, task: str, config) -> None:
         self.show_error(None)
@@ -217,7 +262,7 @@ class TrainScreen(LabScreen):
     def on_train_screen_run_event(self, message: RunEvent) -> None:
         event = message.event
         self.view.handle(event)
-        if isinstance(event, ev.RunStarted):
+        if isinstance(event, ev.RunStarted) and not self.following:
             self.set_status(f"Training [b]{escape(event.run_id)}[/b] · esc cancels", "training")
         elif isinstance(event, ev.RunFinished):
             self.finished(event)
@@ -235,7 +280,7 @@ class TrainScreen(LabScreen):
         self.refuse(message.message)
 
     def on_train_screen_ended(self, message: Ended) -> None:
-        self.running = False
+        self.running, self.following = False, None
 
     def finished(self, event: ev.RunFinished) -> None:
         results = ", ".join(f"{label} {value:.2%}" for label, value in headline(event.task, event.metrics)) or "done"
