@@ -68,6 +68,25 @@ def runs(ctx: typer.Context, incomplete: str) -> Completion:
                     incomplete)
 
 
+def runs_and_cells(ctx: typer.Context, incomplete: str) -> Completion:
+    """Run ids not given yet (`digits compare RUN RUN...`), newest first; after a sweep id and a
+    slash, that sweep's cells as `<sweep id>/cells/<cell>`."""
+    given = set(ctx.params.get("runs") or ())
+    found = [(info["run_id"], f"{info.get('task', '?')}, {info.get('status', '?')}") for info in
+             reversed(saved_runs(ctx)) if info["run_id"] not in given]
+    if "/" in incomplete:
+        from digits.core.runs.directory import list_runs
+
+        sweep_id = incomplete.split("/", 1)[0]
+        try:
+            cells = list_runs(runs_root(ctx) / sweep_id / "cells") if sweep_id not in ("", ".", "..") else []
+        except OSError:
+            cells = []
+        found += [(info["run_id"], f"cell, {info.get('status', '?')}") for info in cells
+                  if info["run_id"] not in given]
+    return matching(found, incomplete)
+
+
 def runs_and_sweeps(ctx: typer.Context, incomplete: str) -> Completion:
     """Run ids, then sweep ids, newest first (what `digits report` takes)."""
     from digits.core.sweeps.store import list_sweeps

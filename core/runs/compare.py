@@ -79,3 +79,10 @@ def parse_where(task: str | None, items: list[str]) -> dict[str, object]:
 def matches(record: dict, where: dict) -> bool:
     config = record.get("config") or {}
     return all(name in config and plain(config[name]) == value for name, value in where.items())
+
+
+def metric_values(records: list[dict], names: list[str] | None = None) -> dict[str, list]:
+    """metric -> each run's value (None where a run lacks it or it is not a number), for `names`
+    (default: every metric of metric_names, headline first)."""
+    names = [n for n, _ in metric_names(records)] if names is None else names
+    return {name: [numeric(r.get("metrics") or {}).get(name) for r in records] for name in names}
