@@ -20,6 +20,11 @@ Switch screens with the number keys (also in the footer and the command palette,
 | `5` | Train | pick a task, edit its options, start it, watch it learn; `escape` cancels |
 | `6` | Inside | the first layer's weights as 28×28 images, model beside model |
 | `7` | Draw | draw a digit with the mouse (or the keyboard) and see every model's guess |
+| `8` | Sweeps | your sweeps, live; `enter` opens one (stats, seeds, contrasts per point), then a cell (`c`: Compare) |
+
+**Runs side by side**: on Runs, `space` marks (or unmarks) the highlighted run and `c` compares
+the marked ones (two or more): their curves per phase (`p`/`P` pick the phase), each run in its
+own colour and marker, their headline metrics and the options that differ; `escape` goes back.
 
 **Browse / Mistakes**: arrows move, `pgup`/`pgdn` page, `home`/`end`, `enter` details (there `←`/`→`
 step through the list). `w` shows wrong / right / all, `t` and `p` cycle the true and predicted

@@ -3,12 +3,16 @@
 `enter` opens a run (its models are scored on the test set in a worker), `r` writes the
 highlighted run's report, `d` browses the test set without a run, `n` trains a quick baseline on
 the Train screen. With no runs yet, the screen says so and offers the last two.
+`space` marks (or unmarks) the highlighted run and `c` compares the marked runs side by side
+(screens/compare_runs.py); each marked run gets a style — colour and marker, `run_style` of its
+place among the marked — which the mark shows here and the comparison keeps.
 """
 
 from datetime import datetime
 from pathlib import Path
 
 from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,6 +24,15 @@ from digits.tui.screens.base import LabScreen, report_binding
 
 QUICK_BASELINE = QUICK_RUN
 STATUS_MARK = {"finished": "✓", "interrupted": "‖", "failed": "✗", "abandoned": "✗", "running": "…"}
+# The styles of marked runs, by their place among the marked (cycled beyond eight).
+RUN_COLOURS = ("#5DA5DA", "#FAA43A", "#60BD68", "#F17CB0", "#DECF3F", "#B276B2", "#F15854", "#B2912F")
+RUN_MARKERS = ("●", "◆", "▲", "■", "▼", "✚", "✖", "◇")
+NOT_ENOUGH_MARKED = "Mark two runs or more with space to compare them (c)."
+
+
+def run_style(index: int) -> tuple[str, str]:
+    """(colour, marker) of the `index`-th marked run: the same in the Runs table and every chart."""
+    return RUN_COLOURS[index % len(RUN_COLOURS)], RUN_MARKERS[index % len(RUN_MARKERS)]
 
 
 def result_text(info: dict) -> str:
@@ -53,6 +66,8 @@ class RunsScreen(LabScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", show=False),
         report_binding(),
+        Binding("space", "mark", "Mark"),
+        Binding("c", "compare_runs", "Compare marked"),
         Binding("d", "dataset", "Test set alone"),
         Binding("n", "quick", "Quick baseline"),
         Binding("f5", "reload", "Reload"),
@@ -71,9 +86,14 @@ class RunsScreen(LabScreen):
             yield Static(id="run-summary")
         yield Footer()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.marked: list[str] = []  # run ids, in the order they were marked
+
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("", "run", "task", "result")
+        table.add_column("", key="mark", width=2)  # the run's marker when marked (space), its status
+        table.add_columns("run", "task", "result")
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -83,11 +103,13 @@ class RunsScreen(LabScreen):
     def reload(self) -> None:
         previous = self.highlighted() if getattr(self, "runs", None) else None
         self.runs = list(reversed(list_runs(self.app.runs_root)))  # newest first
+        ids = {info["run_id"] for info in self.runs}
+        self.marked = [run_id for run_id in self.marked if run_id in ids]  # a deleted run is no longer marked
         table = self.query_one(DataTable)
         table.clear()
         for info in self.runs:
-            table.add_row(STATUS_MARK.get(info.get("status"), "?"), info["run_id"], info.get("task", "?"),
-                          result_text(info), key=info["run_id"])
+            table.add_row(self.mark_cell(info), info["run_id"], info.get("task", "?"), result_text(info),
+                          key=info["run_id"])
         empty = not self.runs
         self.query_one("#no-runs").display = empty
         table.display = not empty
@@ -102,6 +124,37 @@ class RunsScreen(LabScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def mark_cell(self, info: dict) -> Text:
+        """The run's marker in its colour when it is marked, then its status."""
+        status = STATUS_MARK.get(info.get("status"), "?")
+        if info["run_id"] not in self.marked:
+            return Text(f" {status}")
+        colour, marker = run_style(self.marked.index(info["run_id"]))
+        return Text.assemble((marker, colour), status)
+
+    def action_mark(self) -> None:
+        info = self.highlighted()
+        if info is None:
+            return
+        run_id = info["run_id"]
+        if run_id in self.marked:
+            self.marked.remove(run_id)
+        else:
+            self.marked.append(run_id)
+        table = self.query_one(DataTable)
+        by_id = {info["run_id"]: info for info in self.runs}
+        for marked in {run_id, *self.marked}:  # the runs marked after an unmarked one move up a style
+            table.update_cell(marked, "mark", self.mark_cell(by_id[marked]))
+
+    def action_compare_runs(self) -> None:
+        if len(self.marked) < 2:
+            self.notify(NOT_ENOUGH_MARKED, severity="warning", timeout=4)
+            return
+        from digits.tui.screens.compare_runs import CompareRunsScreen  # its charts load on first use
+
+        by_id = {info["run_id"]: info for info in self.runs}
+        self.app.push_screen(CompareRunsScreen([by_id[run_id] for run_id in self.marked]))
 
     def highlighted(self) -> dict | None:
         table = self.query_one(DataTable)
@@ -129,6 +182,9 @@ class RunsScreen(LabScreen):
     def action_open(self) -> None:
         info = self.highlighted()
         if info is None:
+            return
+        if info.get("status") == "running":  # trained by another process: follow it live on the Train screen
+            self.app.follow_run(info)
             return
         if not info.get("models"):
             self.notify(f"{info['run_id']} saved no models ({info.get('status')}); pick another run",
