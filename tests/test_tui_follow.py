@@ -91,3 +91,25 @@ def test_the_tui_in_one_pane_follows_a_training_in_another(tmp_path):
     finally:
         trainer.close()
         lab.close()
+
+
+async def test_the_runs_list_follows_the_directory(mnist, tmp_path):
+    root = tmp_path / "runs"
+    root.mkdir()
+    app = DigitsApp(mnist, root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        proc, run = start_training(root, *SLOW)  # started after the list was drawn
+        try:
+            table = app.screen.query_one(DataTable)
+
+            def status_of_first() -> str:
+                return " ".join(str(c) for c in table.get_row_at(0)) if table.row_count else ""
+
+            await wait_until(pilot, lambda: run.name in status_of_first(), timeout=30)
+            assert STATUS_MARK["running"] in status_of_first()
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            await wait_until(pilot, lambda: STATUS_MARK["abandoned"] in status_of_first(), timeout=30)
+        finally:
+            stop(proc)

@@ -6,8 +6,12 @@ the Train screen. With no runs yet, the screen says so and offers the last two.
 `space` marks (or unmarks) the highlighted run and `c` compares the marked runs side by side
 (screens/compare_runs.py); each marked run gets a style — colour and marker, `run_style` of its
 place among the marked — which the mark shows here and the comparison keeps.
+The list follows the runs directory while it is shown: every POLL seconds it compares each run's
+run.json time with the last look (a stat per run) and redraws only when one changed, so a run
+another process starts appears, and its status moves from running to finished, without f5.
 """
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -18,11 +22,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from digits.core.runs.directory import list_runs
+from digits.core.runs.directory import dead, list_runs
 from digits.core.tasks import QUICK_RUN, headline
 from digits.tui.screens.base import LabScreen, report_binding
 
 QUICK_BASELINE = QUICK_RUN
+POLL = 2.0  # seconds between looks at the runs directory while the list is shown
 STATUS_MARK = {"finished": "✓", "interrupted": "‖", "failed": "✗", "abandoned": "✗", "running": "…"}
 # The styles of marked runs, by their place among the marked (cycled beyond eight).
 RUN_COLOURS = ("#5DA5DA", "#FAA43A", "#60BD68", "#F17CB0", "#DECF3F", "#B276B2", "#F15854", "#B2912F")
@@ -89,12 +94,40 @@ class RunsScreen(LabScreen):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.marked: list[str] = []  # run ids, in the order they were marked
+        self._state: tuple = ()  # the runs directory at the last look (see follow_directory)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("", key="mark", width=2)  # the run's marker when marked (space), its status
         table.add_columns("run", "task", "result")
         self.reload()
+        self.set_interval(POLL, self.follow_directory)
+
+    def directory_state(self) -> tuple:
+        """(name, run.json's time, still alive) of every run directory: what changes when a run starts
+        or moves on; "still alive" only for the runs last seen running (a killed run writes nothing)."""
+        root = Path(self.app.runs_root).expanduser()
+        running = {info["run_id"]: info for info in getattr(self, "runs", []) if info.get("status") == "running"}
+        try:
+            children = sorted(os.scandir(root), key=lambda entry: entry.name)
+        except OSError:
+            return ()
+        state = []
+        for child in children:
+            try:
+                stamp = os.stat(Path(child.path) / "run.json").st_mtime_ns
+            except OSError:
+                continue
+            info = running.get(child.name)
+            state.append((child.name, stamp, info is not None and dead(Path(child.path), info) is None))
+        return tuple(state)
+
+    def follow_directory(self) -> None:
+        if not self.is_current:
+            return
+        state = self.directory_state()
+        if state != self._state:
+            self.reload()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -103,6 +136,7 @@ class RunsScreen(LabScreen):
     def reload(self) -> None:
         previous = self.highlighted() if getattr(self, "runs", None) else None
         self.runs = list(reversed(list_runs(self.app.runs_root)))  # newest first
+        self._state = self.directory_state()  # after self.runs: which runs to check for life
         ids = {info["run_id"] for info in self.runs}
         self.marked = [run_id for run_id in self.marked if run_id in ids]  # a deleted run is no longer marked
         table = self.query_one(DataTable)
