@@ -106,10 +106,10 @@ async def test_the_runs_list_follows_the_directory(mnist, tmp_path):
             def status_of_first() -> str:
                 return " ".join(str(c) for c in table.get_row_at(0)) if table.row_count else ""
 
-            await wait_until(pilot, lambda: run.name in status_of_first(), timeout=30)
+            await wait_until(pilot, lambda: run.name in status_of_first(), timeout=90)
             assert STATUS_MARK["running"] in status_of_first()
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
-            await wait_until(pilot, lambda: STATUS_MARK["abandoned"] in status_of_first(), timeout=30)
+            await wait_until(pilot, lambda: STATUS_MARK["abandoned"] in status_of_first(), timeout=90)
         finally:
             stop(proc)

@@ -1,6 +1,6 @@
 """`ScreenTabs`: one line naming every screen with its key, the current one marked; clickable.
 
-The footer cannot hold the seven screen keys beside a screen's own keys at 80 columns, so the
+The footer cannot hold the screen keys beside a screen's own keys at 80 columns, so the
 screens are listed here, under the header, and the footer keeps the keys of the screen in use.
 """
 
