@@ -215,3 +215,56 @@ def test_compare_runs_snapshot(runs, snap_compare, monkeypatch):
         await opened(pilot.app, pilot)
 
     assert snap_compare(DigitsApp(load_dataset, root), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_sweeps_grid_points_compare_as_means_over_their_cells(mnist, tmp_path):
+    """`g` on an opened sweep: one column per grid point, its metrics the mean over its cells, its
+    curves the mean over their seeds with a band."""
+    import json
+    import shutil
+    import time
+    from pathlib import Path
+
+    from digits.core.figures.run import phase_groups
+    from digits.core.figures.source import read_events
+    from digits.tui.app import SCREENS, DigitsApp
+
+    sweep_id = "sweep-highway-20260101-000000"
+    fixture = Path(__file__).resolve().parent / "fixtures" / "sweeps" / sweep_id
+    root = tmp_path / "runs"
+    shutil.copytree(fixture, root / sweep_id)
+    app = DigitsApp(mnist, root)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(SCREENS["sweeps"][0])
+        await pilot.pause()
+        sweeps = app.screen
+        await pilot.press("enter")
+        deadline = time.monotonic() + 30
+        while sweeps.opened is None:
+            assert time.monotonic() < deadline
+            await pilot.pause(0.05)
+        await pilot.press("g")
+        deadline = time.monotonic() + 30
+        while not (isinstance(app.screen, CompareRunsScreen) and app.screen.curves is not None):
+            assert time.monotonic() < deadline
+            await pilot.pause(0.05)
+        screen = app.screen
+        assert [label for label, _runs in screen.groups] == ["width=8", "width=16"]
+        cells = {c.name: json.loads((c / "run.json").read_text()) for c in (root / sweep_id / "cells").iterdir()}
+        for (label, runs), record in zip(screen.groups, screen.records):
+            assert len(runs) == 3 and record["run_id"] == label
+            point = "p000" if label == "width=8" else "p001"
+            mine = [cells[name]["metrics"]["highway_test_accuracy"] for name in sorted(cells) if name.startswith(point)]
+            assert record["metrics"]["highway_test_accuracy"] == pytest.approx(sum(mine) / 3)
+        phase = screen.phases[screen.phase]
+        for (_label, runs), curves in zip(screen.groups, screen.curves):
+            loss, _accuracy, seeds = curves[phase]
+            assert seeds == 3 and loss.lo is not None  # a band over the three seeds
+            first = [next(e["train_loss"] for e in phase_groups(read_events(Path(r["path"]) / "events.jsonl"))
+                          [phase][-1] if e["epoch"] == 1) for r in runs]
+            assert loss.y[0] == pytest.approx(sum(first) / 3)
+        options = screen.query_one("#compare-runs-options")
+        assert [str(options.get_row(key)[0]) for key in options.rows] == ["width"]  # the grid's option alone
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is sweeps

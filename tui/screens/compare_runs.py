@@ -5,6 +5,11 @@ phase when the runs have several), the runs' headline metrics in one table, one 
 and the options whose values differ between them (the count of shared ones below). Every run keeps
 its style — colour and marker, from its place among the marked runs — in the legend, the charts
 and the tables. The runs' event logs are read in a worker; `escape` goes back to the Runs screen.
+
+Given groups instead (a sweep's cells by grid point, `g` on the Sweeps screen), each column is a
+group: its curves are the mean over its runs with a band from the lowest to the highest, its
+metrics the mean over its runs, its options those of its first run (the seed aside, its runs
+share them).
 """
 
 from pathlib import Path
@@ -29,14 +34,33 @@ from digits.tui.widgets.run_curves import RunCurves, RunLine
 Curves = dict[str, tuple]  # phase -> (loss Series | None, accuracy Series | None, seeds)
 
 
+def group_curves(event_logs: list[list[dict]]) -> Curves:
+    """phase -> its loss and test-accuracy series over every seed of every log (the mean, a band from
+    lowest to highest) and how many seeds that is."""
+    by_phase: dict[str, list[list[dict]]] = {}
+    for events in event_logs:
+        usable = [e for e in events if isinstance(e.get("epoch"), int) and not isinstance(e.get("epoch"), bool)]
+        for phase, seeds in phase_groups(usable).items():
+            by_phase.setdefault(phase, []).extend(seeds.values())
+    return {phase: (over_seeds(phase, runs, "train_loss"), over_seeds(phase, runs, "test_accuracy"), len(runs))
+            for phase, runs in by_phase.items()}
+
+
 def run_curves(events: list[dict]) -> Curves:
     """phase -> its loss and test-accuracy series (mean over seeds, band lowest-highest) and seed count."""
-    usable = [e for e in events if isinstance(e.get("epoch"), int) and not isinstance(e.get("epoch"), bool)]
-    out = {}
-    for phase, seeds in phase_groups(usable).items():
-        runs = list(seeds.values())
-        out[phase] = (over_seeds(phase, runs, "train_loss"), over_seeds(phase, runs, "test_accuracy"), len(runs))
-    return out
+    return group_curves([events])
+
+
+def group_record(label: str, records: list[dict]) -> dict:
+    """A group of runs as one column: its first run's task and options, the mean of each metric."""
+    names = dict.fromkeys(k for r in records for k, v in (r.get("metrics") or {}).items()
+                          if isinstance(v, (int, float)) and not isinstance(v, bool))
+    means = {}
+    for name in names:
+        values = [r["metrics"][name] for r in records if isinstance((r.get("metrics") or {}).get(name), (int, float))]
+        means[name] = sum(values) / len(values)
+    return {"run_id": label, "task": records[0].get("task"), "config": records[0].get("config") or {},
+            "metrics": means, "path": None}
 
 
 def phase_order(curves: list[Curves]) -> list[str]:
@@ -82,9 +106,12 @@ class CompareRunsScreen(Screen):
             super().__init__()
             self.curves = curves
 
-    def __init__(self, records: list[dict]):
+    def __init__(self, records: list[dict] | None = None, groups: list[tuple[str, list[dict]]] | None = None):
+        """`records`: runs (each with its `path`); or `groups`: (label, runs) pairs, one column each."""
         super().__init__()
-        self.records = records
+        self.groups = groups or [(r["run_id"], [r]) for r in records or []]
+        self.grouped = groups is not None
+        self.records = [group_record(label, runs) if self.grouped else runs[0] for label, runs in self.groups]
         self.curves: list[Curves] | None = None  # None until the worker has read the logs
         self.phase = 0
 
@@ -106,7 +133,8 @@ class CompareRunsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"comparing {len(self.records)} runs"
+        self.sub_title = (f"comparing {len(self.records)} grid points (means over their runs)" if self.grouped
+                          else f"comparing {len(self.records)} runs")
         for table in self.query(DataTable):
             table.can_focus = False  # the body scrolls as one
         self.query_one("#compare-runs-body").focus()
@@ -168,8 +196,8 @@ class CompareRunsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_curves(self) -> None:
-        curves = [run_curves(read_events(Path(r["path"]) / EVENTS_FILE)) if r.get("path") else {}
-                  for r in self.records]
+        curves = [group_curves([read_events(Path(r["path"]) / EVENTS_FILE) for r in runs if r.get("path")])
+                  for _label, runs in self.groups]
         self.post_message(self.Loaded(curves))
 
     def on_compare_runs_screen_loaded(self, message: Loaded) -> None:

@@ -20,7 +20,7 @@ Switch screens with the number keys (also in the footer and the command palette,
 | `5` | Train | pick a task, edit its options, start it, watch it learn; `escape` cancels |
 | `6` | Inside | the first layer's weights as 28×28 images, model beside model |
 | `7` | Draw | draw a digit with the mouse (or the keyboard) and see every model's guess |
-| `8` | Sweeps | your sweeps, live; `enter` opens one (stats, seeds, contrasts per point), then a cell (`c`: Compare) |
+| `8` | Sweeps | your sweeps, live; `enter` opens one (stats per point), a cell (`c`: Compare); `g`: points compared |
 
 **Runs side by side**: on Runs, `space` marks (or unmarks) the highlighted run and `c` compares
 the marked ones (two or more): their curves per phase (`p`/`P` pick the phase), each run in its

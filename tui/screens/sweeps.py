@@ -66,6 +66,7 @@ class SweepsScreen(LabScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", show=False),
         Binding("c", "compare", "Compare"),
+        Binding("g", "compare_points", "Compare points", show=False),  # the footer is full at 80 columns: in ? help
         Binding("escape", "back", "Back"),
         report_binding(),
         Binding("f5", "reload", "Reload", show=False),  # (it follows the files anyway)
@@ -133,7 +134,7 @@ class SweepsScreen(LabScreen):
         return self.opened_path is not None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("compare", "back"):
+        if action in ("compare", "compare_points", "back"):
             return self.viewing
         return True
 
@@ -297,6 +298,25 @@ class SweepsScreen(LabScreen):
     def action_compare(self) -> None:
         if self.viewing:
             self.open_cell("compare")
+
+    def action_compare_points(self) -> None:
+        """The opened sweep's grid points side by side in Compare-runs: each point's curves as the mean
+        over its finished cells with a band, its metrics as their mean."""
+        if not self.viewing or self.opened is None:
+            return
+        from digits.tui.screens.compare_runs import CompareRunsScreen  # its charts load with it
+
+        reading = self.opened
+        groups = []
+        for index, options in enumerate(reading.spec.points()):
+            runs = [{**reading.records[c.id], "path": str(reading.path / "cells" / c.id)}
+                    for c in reading.spec.cells() if c.point == index and c.id in reading.records]
+            if runs:
+                groups.append((point_label(options), runs))
+        if len(groups) < 2:
+            self.notify("Comparing grid points needs two with a finished cell or more.", severity="warning")
+            return
+        self.app.push_screen(CompareRunsScreen(groups=groups))
 
     def open_cell(self, then: str) -> None:
         """The highlighted cell's run in Browse or Compare, as the Runs screen opens a run."""
