@@ -10,13 +10,10 @@ the lowest and highest seed as faint lines around it. The charts are the Train s
 import math
 from dataclasses import dataclass
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Label
 from textual_plot import HiResMode, PlotWidget
 
 from digits.core.figures.kinds import Series
-from digits.tui.widgets.training_curves import Plot, epoch_ticks, padded
+from digits.tui.widgets.training_curves import CurvePair, epoch_ticks, padded
 
 MARKED_EPOCHS = 12  # up to this many epochs every point carries the run's marker; beyond, the last one
 
@@ -38,41 +35,23 @@ def percent(series: Series | None) -> Series | None:
     return Series(series.label, series.x, *scale)
 
 
-class RunCurves(Horizontal):
-    DEFAULT_CSS = """
-    RunCurves {
-        height: 9;
-        Vertical { width: 1fr; }
-        Label { width: 100%; text-style: bold; }
-        PlotWidget { height: 1fr; }
-    }
-    """
-
+class RunCurves(CurvePair):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.lines: list[RunLine] = []
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("train loss, per epoch")
-            yield Plot(id="runs-loss-plot", allow_pan_and_zoom=False)
-        with Vertical():
-            yield Label("test accuracy %, per epoch")
-            yield Plot(id="runs-accuracy-plot", allow_pan_and_zoom=False)
-
     def on_mount(self) -> None:
         for plot in self.query(PlotWidget):
-            plot.margin_top, plot.margin_bottom, plot.margin_left = 0, 1, 7
             plot.can_focus = False  # the keys are the screen's; nothing here pans or zooms
-        self.redraw()
+        super().on_mount()
 
     def show(self, lines: list[RunLine]) -> None:
         self.lines = lines
         self.redraw()
 
     def redraw(self) -> None:
-        charts = ((self.query_one("#runs-loss-plot", PlotWidget), lambda line: line.loss),
-                  (self.query_one("#runs-accuracy-plot", PlotWidget), lambda line: percent(line.accuracy)))
+        charts = ((self.query_one("#loss-plot", PlotWidget), lambda line: line.loss),
+                  (self.query_one("#accuracy-plot", PlotWidget), lambda line: percent(line.accuracy)))
         last = max((int(x) for line in self.lines for s in (line.loss, line.accuracy) if s for x in s.x), default=0)
         for plot, pick in charts:
             plot.clear()

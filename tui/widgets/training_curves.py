@@ -52,20 +52,18 @@ def epoch_ticks(last: int) -> list[float]:
     return [float(x) for x in range(step, last + 1, step)] or [1.0]
 
 
-class TrainingCurves(Horizontal):
+class CurvePair(Horizontal):
+    """Two braille charts side by side, training loss and test accuracy against the epoch (#loss-plot,
+    #accuracy-plot); what they draw is the subclass's (`redraw`)."""
+
     DEFAULT_CSS = """
-    TrainingCurves {
+    CurvePair {
         height: 9;
         Vertical { width: 1fr; }
         Label { width: 100%; text-style: bold; }
         PlotWidget { height: 1fr; }
     }
     """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        # phase key -> (marker, epochs, losses, accuracies); x positions follow from the order
-        self.series: dict[str, tuple[str, list[float], list[float], list[float]]] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -79,6 +77,16 @@ class TrainingCurves(Horizontal):
         for plot in self.query(PlotWidget):
             plot.margin_top, plot.margin_bottom, plot.margin_left = 0, 1, 7
         self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the charts (subclasses)."""
+
+
+class TrainingCurves(CurvePair):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # phase key -> (marker, epochs, losses, accuracies); x positions follow from the order
+        self.series: dict[str, tuple[str, list[float], list[float], list[float]]] = {}
 
     def reset(self) -> None:
         self.series = {}
