@@ -21,7 +21,7 @@ from digits.tui.screens.train import TrainScreen
 
 
 def epochs_logged(screen: TrainScreen) -> int:
-    return sum(f"train epoch {n}/3" in log_text(screen) for n in (1, 2, 3))
+    return sum(f"train epoch {n}/4" in log_text(screen) for n in (1, 2, 3, 4))
 
 
 async def test_a_run_of_another_process_is_followed_live_then_opens(mnist, tmp_path):
@@ -39,7 +39,7 @@ async def test_a_run_of_another_process_is_followed_live_then_opens(mnist, tmp_p
             assert "Following" in status_text(screen)
             await wait_until(pilot, lambda: epochs_logged(screen) >= 1, timeout=120)
             alive_when_first = proc.poll() is None
-            await wait_until(pilot, lambda: epochs_logged(screen) == 3, timeout=180)
+            await wait_until(pilot, lambda: epochs_logged(screen) == 4, timeout=180)
             await wait_until(pilot, lambda: not screen.running, timeout=60)
             assert alive_when_first, "the first epoch arrived only after the trainer had ended: not live"
             assert "Finished" in status_text(screen)
@@ -74,7 +74,7 @@ def test_the_tui_in_one_pane_follows_a_training_in_another(tmp_path):
     env = {"DIGITS_HOME": str(tmp_path), "DIGITS_CACHE_DIR": os.environ["DIGITS_CACHE_DIR"]}
     trainer, lab = Tmux(width=100, height=30, env=env), Tmux(width=100, height=30, env=env)
     try:
-        trainer.send(f"{DIGITS} train --task baseline --hidden 512,512 --epochs 3 --train-size 30000", "Enter")
+        trainer.send(f"{DIGITS} train --task baseline --hidden 512,512 --epochs 3 --train-size 60000", "Enter")
         deadline = time.monotonic() + 60
         while not list((tmp_path / "runs").glob("*/events.jsonl")) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -86,7 +86,10 @@ def test_the_tui_in_one_pane_follows_a_training_in_another(tmp_path):
         lab.wait_for("train epoch 1/3", timeout=120)
         second = lab.wait_for("train epoch 2/3", timeout=120)
         assert first != second and "Traceback" not in second
-        lab.wait_for("Finished", timeout=180)
+        deadline = time.monotonic() + 180  # the Train screen says Finished, then the run opens in Browse
+        while not any(word in lab.screen() for word in ("Finished", "opening it in Browse")):
+            assert time.monotonic() < deadline, lab.screen()
+            time.sleep(0.1)
         lab.send("q")
     finally:
         trainer.close()
