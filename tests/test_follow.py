@@ -36,6 +36,16 @@ def start_training(root: Path, *args: str) -> tuple[subprocess.Popen, Path]:
     raise TimeoutError("the training made no run directory in 60 s")
 
 
+def train_in_pane(pane: Tmux, home: Path, epochs: int) -> str:
+    """Start a slow `digits train` at the pane's prompt; return its run id once its event log exists."""
+    pane.send(f"{DIGITS} train --task baseline --hidden 512,512 --epochs {epochs} --train-size 60000", "Enter")
+    deadline = time.monotonic() + 60
+    while not (found := list((home / "runs").glob("*/events.jsonl"))):
+        assert time.monotonic() < deadline, f"no run started in 60 s; pane:\n{pane.screen()}"
+        time.sleep(0.1)
+    return found[0].parent.name
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -123,10 +133,7 @@ def test_watch_follows_a_training_in_another_pane(tmp_path):
     env = {"DIGITS_HOME": str(tmp_path), "DIGITS_CACHE_DIR": os.environ["DIGITS_CACHE_DIR"]}
     trainer, watcher = Tmux(width=100, height=30, env=env), Tmux(width=100, height=30, env=env)
     try:
-        trainer.send(f"{DIGITS} train --task baseline --hidden 512,512 --epochs 4 --train-size 60000", "Enter")
-        deadline = time.monotonic() + 60
-        while not list((tmp_path / "runs").glob("*/events.jsonl")) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        train_in_pane(trainer, tmp_path, epochs=4)
         watcher.send(f"{DIGITS} watch; echo watch-exit=$?", "Enter")
         first = watcher.wait_for("epoch ", timeout=120)
         assert "watching baseline-" in first

@@ -10,7 +10,7 @@ import time
 
 import pytest
 from terminal_session import DIGITS, Tmux
-from test_follow import SLOW, start_training, stop
+from test_follow import SLOW, start_training, stop, train_in_pane
 from test_tui_train import log_text, status_text, wait_until
 from textual.widgets import DataTable
 
@@ -74,11 +74,7 @@ def test_the_tui_in_one_pane_follows_a_training_in_another(tmp_path):
     env = {"DIGITS_HOME": str(tmp_path), "DIGITS_CACHE_DIR": os.environ["DIGITS_CACHE_DIR"]}
     trainer, lab = Tmux(width=100, height=30, env=env), Tmux(width=100, height=30, env=env)
     try:
-        trainer.send(f"{DIGITS} train --task baseline --hidden 512,512 --epochs 3 --train-size 60000", "Enter")
-        deadline = time.monotonic() + 60
-        while not list((tmp_path / "runs").glob("*/events.jsonl")) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        run_id = next((tmp_path / "runs").glob("*/events.jsonl")).parent.name
+        run_id = train_in_pane(trainer, tmp_path, epochs=3)
         lab.send(f"{DIGITS} tui", "Enter")
         lab.wait_for(run_id, timeout=60)  # listed on Runs, newest first, highlighted
         lab.send("Enter")
